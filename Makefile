@@ -1,0 +1,67 @@
+# Rathaus: the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+KERN_DIR := src/rathaus/core/static/vendor/kern
+
+.PHONY: run test test-fast lint format check-migrations openapi messages vendor-kern bench browser clean
+
+$(BIN)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev,postgres]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## Serve the demo city on http://127.0.0.1:8000 (SQLite, no other server needed).
+run: $(BIN)/.installed
+	$(BIN)/rathaus demo
+
+## Install what the tests need, then run every test (SQLite unless DATABASE_URL is set).
+test: $(BIN)/.installed node_modules/.installed browser
+	$(BIN)/pytest
+
+## The browser tests drive Debian's Chromium; install it where we may (root with apt).
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests …"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/rathaus makemigrations --check --dry-run
+	$(BIN)/rathaus openapi --check
+
+format: $(BIN)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Write docs/openapi.json from the code (CI checks that it is current).
+openapi: $(BIN)/.installed
+	$(BIN)/rathaus openapi --write
+
+## Extract and compile the translations (needs GNU gettext).
+messages: $(BIN)/.installed
+	cd src/rathaus && ../../$(BIN)/django-admin makemessages --settings=rathaus.settings -l en --no-obsolete --ignore 'static/*'
+	cd src/rathaus && ../../$(BIN)/django-admin compilemessages --settings=rathaus.settings
+
+## Refresh the vendored KERN UX files from the npm package named in package.json.
+vendor-kern: node_modules/.installed
+	rm -rf $(KERN_DIR) && mkdir -p $(KERN_DIR)/fonts
+	cp node_modules/@kern-ux/native/dist/kern.min.css node_modules/@kern-ux/native/LICENSE.md $(KERN_DIR)/
+	cp -r node_modules/@kern-ux/native/dist/fonts/fira-sans node_modules/@kern-ux/native/dist/fonts/fira-sans.css $(KERN_DIR)/fonts/
+	rm -f $(KERN_DIR)/fonts/fira-sans/*.scss
+	node -p '"@kern-ux/native " + require("./node_modules/@kern-ux/native/package.json").version' > $(KERN_DIR)/VERSION
+
+## Benchmarks (not tests): each prints a table with ratios against a baseline.
+bench: $(BIN)/.installed
+	$(BIN)/python bench/catalog_search.py
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache

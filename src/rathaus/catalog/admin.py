@@ -1,0 +1,115 @@
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+
+from rathaus.core.admin import AuditedAdmin
+
+from . import services
+from .models import (
+    District,
+    LifeSituation,
+    LifeSituationService,
+    Office,
+    OpeningHours,
+    Quarter,
+    Service,
+    ServiceChannel,
+    SynonymGroup,
+    Topic,
+)
+
+
+class CatalogAdmin(AuditedAdmin):
+    """Catalogue pages save through ``catalog.services`` (search index, audit trail)."""
+
+    def snapshot(self, obj: models.Model) -> dict[str, Any]:
+        return services.snapshot(obj)
+
+    def changed(self, obj: models.Model, *, by: Any, before: dict[str, Any]) -> None:
+        services.catalogue_changed(obj, by=by, before=before)
+
+    def deleted(self, obj: models.Model, *, by: Any) -> None:
+        services.catalogue_deleted(obj, by=by)
+
+
+class ChannelInline(admin.TabularInline):
+    model = ServiceChannel
+    extra = 0
+
+
+class LifeSituationInline(admin.TabularInline):
+    model = LifeSituationService
+    extra = 0
+    autocomplete_fields = ("life_situation",)
+
+
+@admin.register(Service)
+class ServiceAdmin(CatalogAdmin):
+    list_display = ("title", "leika", "office", "topic", "is_published", "last_reviewed")
+    list_filter = ("is_published", "topic", "office__kind")
+    search_fields = ("title", "leika", "slug", "synonyms", "keywords")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("office",)
+    inlines = (ChannelInline, LifeSituationInline)
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "leika", "topic", "office", "is_published")}),
+        ("Texte", {"fields": ("summary", "description", "easy_language", "audience")}),
+        (
+            "Voraussetzungen und Kosten",
+            {
+                "fields": (
+                    "required_documents",
+                    "fee_amount",
+                    "fee_note",
+                    "processing_time",
+                    "legal_basis",
+                )
+            },
+        ),
+        ("Suche", {"fields": ("keywords", "synonyms", "popularity", "last_reviewed")}),
+    )
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+@admin.register(Office)
+class OfficeAdmin(CatalogAdmin):
+    list_display = ("name", "kind", "district", "phone", "is_demo")
+    list_filter = ("kind", "district")
+    search_fields = ("name", "street", "postcode")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = (OpeningHoursInline,)
+
+
+@admin.register(LifeSituation)
+class LifeSituationAdmin(CatalogAdmin):
+    list_display = ("title", "position")
+    search_fields = ("title",)
+    prepopulated_fields = {"slug": ("title",)}
+
+
+@admin.register(Topic)
+class TopicAdmin(CatalogAdmin):
+    list_display = ("title", "slug")
+    prepopulated_fields = {"slug": ("title",)}
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(CatalogAdmin):
+    list_display = ("terms",)
+    search_fields = ("terms",)
+
+
+class QuarterInline(admin.TabularInline):
+    model = Quarter
+    extra = 0
+
+
+@admin.register(District)
+class DistrictAdmin(CatalogAdmin):
+    list_display = ("number", "name")
+    inlines = (QuarterInline,)

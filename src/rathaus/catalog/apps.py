@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogConfig(AppConfig):
+    name = "rathaus.catalog"
+    label = "catalog"
+    verbose_name = _("Leistungskatalog")
+
+    def load_demo(self, *, scale: int, log) -> None:
+        """Called by ``rathaus demo`` in INSTALLED_APPS order."""
+        from .demo import load
+
+        load(scale=scale, log=log)

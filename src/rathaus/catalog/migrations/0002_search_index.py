@@ -1,0 +1,51 @@
+"""The database-specific half of the search index (see catalog.search.backends).
+
+PostgreSQL: a GIN index on ``catalog_searchdocument.vector``.
+SQLite: the FTS5 table ``catalog_search_fts`` and a trigger that removes a row
+from it whenever its ``catalog_searchdocument`` row is deleted (service deleted,
+test database flushed), so the two cannot drift apart.
+"""
+
+from django.db import migrations
+
+POSTGRES_FORWARD = [
+    "CREATE INDEX catalog_searchdocument_vector_gin ON catalog_searchdocument USING gin (vector)",
+]
+POSTGRES_BACKWARD = ["DROP INDEX IF EXISTS catalog_searchdocument_vector_gin"]
+
+SQLITE_FORWARD = [
+    """
+    CREATE VIRTUAL TABLE catalog_search_fts USING fts5(
+        title, synonyms, keywords, summary, body, tokenize = 'unicode61'
+    )
+    """,
+    """
+    CREATE TRIGGER catalog_searchdocument_deleted AFTER DELETE ON catalog_searchdocument
+    BEGIN
+        DELETE FROM catalog_search_fts WHERE rowid = old.service_id;
+    END
+    """,
+]
+SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS catalog_searchdocument_deleted",
+    "DROP TABLE IF EXISTS catalog_search_fts",
+]
+
+
+def _run(statements_by_vendor):
+    def run(apps, schema_editor):
+        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [("catalog", "0001_initial")]
+
+    operations = [
+        migrations.RunPython(
+            _run({"postgresql": POSTGRES_FORWARD, "sqlite": SQLITE_FORWARD}),
+            _run({"postgresql": POSTGRES_BACKWARD, "sqlite": SQLITE_BACKWARD}),
+        )
+    ]

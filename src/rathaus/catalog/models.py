@@ -1,0 +1,338 @@
+"""The service catalogue: what the city offers (Leistung), who is responsible
+(Organisationseinheit), where (Stadtbezirk, Stadtteil) and for which life situation.
+
+Fields follow what German service catalogues carry (LeiKa/FIM): key, names,
+descriptions, audience, documents, fees, processing time, legal basis, channels.
+"""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class District(models.Model):
+    """A Stadtbezirk."""
+
+    number = models.PositiveSmallIntegerField(_("Nummer"), unique=True)
+    name = models.CharField(_("Name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("Stadtbezirk")
+        verbose_name_plural = _("Stadtbezirke")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Quarter(models.Model):
+    """A Stadtteil, part of one Stadtbezirk."""
+
+    number = models.CharField(_("Nummer"), max_length=3, unique=True)
+    name = models.CharField(_("Name"), max_length=100)
+    district = models.ForeignKey(
+        District, verbose_name=_("Stadtbezirk"), on_delete=models.PROTECT, related_name="quarters"
+    )
+
+    class Meta:
+        verbose_name = _("Stadtteil")
+        verbose_name_plural = _("Stadtteile")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    """A Themenbereich for browsing the catalogue."""
+
+    slug = models.SlugField(_("Kurzname in der Adresse"), unique=True)
+    title = models.CharField(_("Titel"), max_length=150)
+    description = models.TextField(_("Beschreibung"), blank=True)
+
+    class Meta:
+        verbose_name = _("Themenbereich")
+        verbose_name_plural = _("Themenbereiche")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:topic", args=[self.slug])
+
+
+class Office(models.Model):
+    """An Organisationseinheit: a Bürgerbüro, an Amt or another place residents can go to."""
+
+    class Kind(models.TextChoices):
+        CITIZENS_OFFICE = "buergerbuero", _("Bürgerbüro")
+        AUTHORITY = "amt", _("Amt")
+        OTHER = "other", _("Sonstige Einrichtung")
+
+    slug = models.SlugField(_("Kurzname in der Adresse"), unique=True, max_length=100)
+    name = models.CharField(_("Name"), max_length=200)
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices, db_index=True)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    street = models.CharField(_("Straße und Hausnummer"), max_length=200)
+    postcode = models.CharField(_("Postleitzahl"), max_length=5)
+    city = models.CharField(_("Ort"), max_length=100, default="Düsseldorf")
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("Stadtbezirk"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="offices",
+    )
+    phone = models.CharField(_("Telefon"), max_length=50, blank=True)
+    email = models.EmailField(_("E-Mail-Adresse"), blank=True)
+    opening_hours_note = models.TextField(_("Hinweis zu den Öffnungszeiten"), blank=True)
+    accessibility = models.TextField(_("Barrierefreiheit vor Ort"), blank=True)
+    is_demo = models.BooleanField(
+        _("Demodaten"), default=False, help_text=_("Adresse und Kontaktdaten sind erfunden.")
+    )
+
+    class Meta:
+        verbose_name = _("Dienststelle")
+        verbose_name_plural = _("Dienststellen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:office", args=[self.slug])
+
+
+class OpeningHours(models.Model):
+    """One opening period on one weekday; a weekday may have several (morning, afternoon)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Montag")
+        TUESDAY = 1, _("Dienstag")
+        WEDNESDAY = 2, _("Mittwoch")
+        THURSDAY = 3, _("Donnerstag")
+        FRIDAY = 4, _("Freitag")
+        SATURDAY = 5, _("Samstag")
+        SUNDAY = 6, _("Sonntag")
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("Wochentag"), choices=Weekday.choices)
+    opens = models.TimeField(_("von"))
+    closes = models.TimeField(_("bis"))
+
+    class Meta:
+        verbose_name = _("Öffnungszeit")
+        verbose_name_plural = _("Öffnungszeiten")
+        ordering = ["weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens__lt=models.F("closes")), name="opening_hours_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class LifeSituation(models.Model):
+    """A Lebenslage such as "Umzug": the services a person needs at one moment of life."""
+
+    slug = models.SlugField(_("Kurzname in der Adresse"), unique=True)
+    title = models.CharField(_("Titel"), max_length=150)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        verbose_name = _("Lebenslage")
+        verbose_name_plural = _("Lebenslagen")
+        ordering = ["position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:life_situation", args=[self.slug])
+
+
+class ServiceQuerySet(models.QuerySet):
+    def published(self) -> "ServiceQuerySet":
+        return self.filter(is_published=True)
+
+
+class Service(models.Model):
+    """A Leistung: something a resident can get from the city."""
+
+    leika = models.CharField(
+        _("LeiKa-Schlüssel"),
+        max_length=14,
+        db_index=True,
+        help_text=_("14-stelliger Schlüssel aus dem Leistungskatalog (LeiKa/FIM)."),
+    )
+    slug = models.SlugField(_("Kurzname in der Adresse"), unique=True, max_length=120)
+    title = models.CharField(_("Titel"), max_length=200)
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("Themenbereich"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="services",
+    )
+    summary = models.TextField(_("Kurzbeschreibung"), max_length=600)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    easy_language = models.TextField(_("Leichte Sprache"), blank=True)
+    audience = models.TextField(_("Für wen?"), blank=True)
+    required_documents = models.TextField(
+        _("Erforderliche Unterlagen"), blank=True, help_text=_("Eine Unterlage pro Zeile.")
+    )
+    fee_amount = models.DecimalField(
+        _("Gebühr in Euro"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    fee_note = models.TextField(
+        _("Gebührenregel"), blank=True, help_text=_("Staffelung, Ermäßigungen, Gebührenfreiheit.")
+    )
+    processing_time = models.CharField(_("Bearbeitungsdauer"), max_length=300, blank=True)
+    legal_basis = models.TextField(_("Rechtsgrundlage"), blank=True)
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("Zuständige Dienststelle"),
+        on_delete=models.PROTECT,
+        related_name="services",
+    )
+    keywords = models.TextField(
+        _("Suchbegriffe"), blank=True, help_text=_("Ein Begriff pro Zeile, auch Wortteile.")
+    )
+    synonyms = models.TextField(
+        _("Andere Bezeichnungen"),
+        blank=True,
+        help_text=_("Umgangssprachliche und frühere Namen, einer pro Zeile (z. B. „Perso“)."),
+    )
+    life_situations = models.ManyToManyField(
+        LifeSituation,
+        verbose_name=_("Lebenslagen"),
+        through="LifeSituationService",
+        related_name="services",
+        blank=True,
+    )
+    last_reviewed = models.DateField(_("Zuletzt geprüft am"), null=True, blank=True)
+    popularity = models.PositiveIntegerField(
+        _("Nachfrage pro Monat"), default=0, help_text=_("Ordnet die meistgenutzten Leistungen.")
+    )
+    is_published = models.BooleanField(_("Veröffentlicht"), default=True, db_index=True)
+    updated_at = models.DateTimeField(_("Geändert am"), auto_now=True, db_index=True)
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Leistung")
+        verbose_name_plural = _("Leistungen")
+        ordering = ["title"]
+        indexes = [models.Index(fields=["-popularity", "title"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:service", args=[self.slug])
+
+    def keyword_list(self) -> list[str]:
+        return _lines(self.keywords)
+
+    def synonym_list(self) -> list[str]:
+        return _lines(self.synonyms)
+
+    def document_list(self) -> list[str]:
+        return _lines(self.required_documents)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class ServiceChannel(models.Model):
+    """A way to get a service: online, by appointment, on paper, by phone or in person."""
+
+    class Kind(models.TextChoices):
+        ONLINE = "online", _("Online beantragen")
+        APPOINTMENT = "appointment", _("Termin vereinbaren")
+        PAPER = "paper", _("Papierformular")
+        PHONE = "phone", _("Telefon")
+        IN_PERSON = "in_person", _("Persönlich vorsprechen")
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="channels")
+    kind = models.CharField(_("Zugang"), max_length=20, choices=Kind.choices)
+    label = models.CharField(_("Beschriftung"), max_length=200, blank=True)
+    url = models.CharField(_("Link"), max_length=500, blank=True)
+    note = models.TextField(_("Hinweis"), blank=True)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        verbose_name = _("Zugangsweg")
+        verbose_name_plural = _("Zugangswege")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.label or self.get_kind_display()
+
+
+class LifeSituationService(models.Model):
+    life_situation = models.ForeignKey(LifeSituation, on_delete=models.CASCADE)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["life_situation", "service"], name="unique_life_situation_service"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.life_situation_id}: {self.service_id}"
+
+
+class SearchDocument(models.Model):
+    """The search index entry of one service, written by ``catalog.search.reindex``.
+
+    ``boost`` lifts much-requested services a little among equally good matches.
+    On PostgreSQL ``vector`` holds the weighted ``to_tsvector('german', …)`` behind a
+    GIN index; on SQLite the words live in the FTS5 table ``catalog_search_fts``
+    (migration 0002), whose row is removed by a trigger whenever this row goes.
+    """
+
+    service = models.OneToOneField(
+        Service, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    boost = models.FloatField(default=1.0)
+    vector = SearchVectorField(null=True)
+
+    def __str__(self) -> str:
+        return f"Suchindex: {self.service_id}"
+
+
+class SynonymGroup(models.Model):
+    """Words residents use for the same thing ("Auto, Kfz, Fahrzeug, Pkw").
+
+    A query word from a group also finds services that use the other words.
+    Service-specific names ("Perso") belong on the service, not here.
+    """
+
+    terms = models.CharField(
+        _("Begriffe"), max_length=500, help_text=_("Durch Kommas getrennt, z. B. „Auto, Kfz, Pkw“.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Synonymgruppe")
+        verbose_name_plural = _("Synonymgruppen")
+        ordering = ["terms"]
+
+    def __str__(self) -> str:
+        return self.terms
+
+    def term_list(self) -> list[str]:
+        return [t.strip() for t in self.terms.split(",") if t.strip()]

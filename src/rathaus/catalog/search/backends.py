@@ -1,0 +1,158 @@
+"""Where the search runs: PostgreSQL full-text search, or SQLite FTS5 for the embedded demo.
+
+Both index the same texts with the same weights (title and other names highest,
+then keywords, summary, body) and stem with Snowball German: PostgreSQL through
+its ``german`` configuration, SQLite through ``analysis.analysed_text``. Both
+take the analysed ``QueryTerm``s, match any alternative of any term and rank
+by relevance times the service's ``boost``.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+
+from .analysis import QueryTerm, analysed_text, stem
+
+# Prefix matching lets "Hund" find "Hundesteuer"; very short words would match too much.
+PREFIX_MIN_LENGTH = 4
+
+
+@dataclass(frozen=True)
+class DocumentTexts:
+    """What of a service is searchable, in the order of the index weights A, A, B, C, D."""
+
+    title: str
+    synonyms: str
+    keywords: str
+    summary: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Match:
+    service_id: int
+    score: float
+
+
+class PostgresBackend:
+    # ts_rank's weights for D, C, B, A.
+    WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
+
+    def index(self, documents: Sequence[tuple[int, DocumentTexts]]) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                """
+                UPDATE catalog_searchdocument SET vector =
+                    setweight(to_tsvector('german', %s), 'A')
+                    || setweight(to_tsvector('german', %s), 'A')
+                    || setweight(to_tsvector('german', %s), 'B')
+                    || setweight(to_tsvector('german', %s), 'C')
+                    || setweight(to_tsvector('german', %s), 'D')
+                WHERE service_id = %s
+                """,
+                [
+                    (t.title, t.synonyms, t.keywords, t.summary, t.body, service_id)
+                    for service_id, t in documents
+                ],
+            )
+
+    @staticmethod
+    def _tsquery(term: QueryTerm) -> str:
+        # Alternatives are single words of letters and digits (analysis.words), so they
+        # cannot carry tsquery operators.
+        parts = [
+            f"{word}:*" if len(word) >= PREFIX_MIN_LENGTH else word for word in term.alternatives
+        ]
+        return " | ".join(parts)
+
+    def query(
+        self, terms: Sequence[QueryTerm], *, limit: int, offset: int
+    ) -> tuple[list[Match], int]:
+        queries = [self._tsquery(t) for t in terms]
+        rank = " + ".join(
+            f"%s * ts_rank('{self.WEIGHTS}', d.vector, to_tsquery('german', %s), 1)" for _ in terms
+        )
+        any_term = " || ".join("to_tsquery('german', %s)" for _ in terms)
+        sql = f"""
+            SELECT d.service_id, ({rank}) * d.boost AS score, count(*) OVER () AS total
+            FROM catalog_searchdocument d
+            JOIN catalog_service s ON s.id = d.service_id
+            WHERE s.is_published AND d.vector @@ ({any_term})
+            ORDER BY score DESC, s.popularity DESC, s.title
+            LIMIT %s OFFSET %s
+        """  # noqa: S608 -- only placeholders are interpolated
+        params: list[object] = []
+        for term, tsquery in zip(terms, queries, strict=True):
+            params += [term.weight, tsquery]
+        params += [*queries, limit, offset]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        total = rows[0][2] if rows else 0
+        return [Match(row[0], float(row[1])) for row in rows], total
+
+
+class SqliteBackend:
+    # bm25 column weights: title, synonyms, keywords, summary, body.
+    WEIGHTS = (10.0, 10.0, 4.0, 2.0, 1.0)
+
+    def index(self, documents: Sequence[tuple[int, DocumentTexts]]) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "DELETE FROM catalog_search_fts WHERE rowid = %s",
+                [(service_id,) for service_id, _ in documents],
+            )
+            cursor.executemany(
+                "INSERT INTO catalog_search_fts (rowid, title, synonyms, keywords, summary, body)"
+                " VALUES (%s, %s, %s, %s, %s, %s)",
+                [
+                    (
+                        service_id,
+                        analysed_text(t.title),
+                        analysed_text(t.synonyms),
+                        analysed_text(t.keywords),
+                        analysed_text(t.summary),
+                        analysed_text(t.body),
+                    )
+                    for service_id, t in documents
+                ],
+            )
+
+    @staticmethod
+    def _match(terms: Sequence[QueryTerm]) -> str:
+        stems = dict.fromkeys(
+            (stem(word), len(word) >= PREFIX_MIN_LENGTH)
+            for term in terms
+            for word in term.alternatives
+        )
+        # Stems are letters and digits only; quoting keeps FTS5 keywords (AND, NEAR) inert.
+        return " OR ".join(f'"{s}"*' if prefix else f'"{s}"' for s, prefix in stems)
+
+    def query(
+        self, terms: Sequence[QueryTerm], *, limit: int, offset: int
+    ) -> tuple[list[Match], int]:
+        weights = ", ".join(str(w) for w in self.WEIGHTS)
+        sql = f"""
+            SELECT f.rowid, -bm25(catalog_search_fts, {weights}) * d.boost AS score,
+                   count(*) OVER () AS total
+            FROM catalog_search_fts f
+            JOIN catalog_searchdocument d ON d.service_id = f.rowid
+            JOIN catalog_service s ON s.id = f.rowid
+            WHERE catalog_search_fts MATCH %s AND s.is_published
+            ORDER BY score DESC, s.popularity DESC, s.title
+            LIMIT %s OFFSET %s
+        """  # noqa: S608 -- the weights are our own constants
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self._match(terms), limit, offset])
+            rows = cursor.fetchall()
+        total = rows[0][2] if rows else 0
+        return [Match(row[0], float(row[1])) for row in rows], total
+
+
+def current() -> PostgresBackend | SqliteBackend:
+    if connection.vendor == "postgresql":
+        return PostgresBackend()
+    if connection.vendor == "sqlite":
+        return SqliteBackend()
+    raise RuntimeError(f"Die Suche unterstützt PostgreSQL und SQLite, nicht {connection.vendor}.")

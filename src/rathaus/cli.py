@@ -1,0 +1,26 @@
+"""The ``rathaus`` command.
+
+``rathaus demo [--scale N]``, ``rathaus serve``, ``rathaus worker``, ``rathaus check``
+and ``rathaus openapi`` are ours; every other word is passed to Django's management
+commands (``rathaus migrate``, ``rathaus createsuperuser`` …).
+"""
+
+import os
+import sys
+
+# Our name for the deployment self-check; Django's own `check` stays reachable inside it.
+ALIASES = {"check": "selfcheck"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in ALIASES:
+        args[0] = ALIASES[args[0]]
+    execute_from_command_line(["rathaus", *args])
+
+
+if __name__ == "__main__":
+    main()

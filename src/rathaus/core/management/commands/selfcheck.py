@@ -1,0 +1,121 @@
+import io
+import os
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from rathaus.core.models import WorkerHeartbeat
+
+from .demo import DEMO_STAFF_USER
+
+OK, WARN, FAIL = "OK", "WARNUNG", "FEHLER"
+WORKER_SILENCE = timedelta(seconds=60)
+
+
+def check_django_deploy() -> tuple[str, str]:
+    out = io.StringIO()
+    try:
+        call_command("check", deploy=True, stdout=out, stderr=out, fail_level="ERROR")
+    except CommandError:
+        return FAIL, out.getvalue().strip()
+    text = out.getvalue().strip()
+    return (OK, "keine Befunde") if "no issues" in text else (WARN, text)
+
+
+def check_secret_key() -> tuple[str, str]:
+    if "SECRET_KEY" not in os.environ:
+        return WARN, "aus var/secret_key erzeugt; für mehrere Server SECRET_KEY setzen"
+    if len(settings.SECRET_KEY) < 50 or len(set(settings.SECRET_KEY)) < 5:
+        return FAIL, "SECRET_KEY ist zu kurz oder zu einfach (mindestens 50 Zeichen)"
+    return OK, "aus der Umgebung"
+
+
+def check_https() -> tuple[str, str]:
+    if not settings.HTTPS:
+        return WARN, "HTTPS ist nicht gesetzt: sichere Cookies, HSTS und Weiterleitung sind aus"
+    secure = settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
+    if not (secure and settings.SECURE_HSTS_SECONDS):
+        return FAIL, "HTTPS gesetzt, aber Cookies oder HSTS nicht sicher"
+    return OK, "sichere Cookies, HSTS, Weiterleitung auf HTTPS"
+
+
+def check_debug() -> tuple[str, str]:
+    return (FAIL, "DEBUG ist an") if settings.DEBUG else (OK, "DEBUG ist aus")
+
+
+def check_database() -> tuple[str, str]:
+    connection = connections[DEFAULT_DB_ALIAS]
+    try:
+        connection.ensure_connection()
+        plan = MigrationExecutor(connection).migration_plan(
+            MigrationExecutor(connection).loader.graph.leaf_nodes()
+        )
+    except Exception as error:  # any driver error means: not reachable
+        return FAIL, f"nicht erreichbar: {error}"
+    if plan:
+        return FAIL, f"{len(plan)} Migrationen fehlen: rathaus migrate"
+    return OK, f"{connection.vendor}, alle Migrationen angewendet"
+
+
+def check_cache() -> tuple[str, str]:
+    try:
+        cache.set("rathaus:selfcheck", "ok", 10)
+        ok = cache.get("rathaus:selfcheck") == "ok"
+    except Exception as error:  # Redis down
+        return FAIL, f"nicht erreichbar: {error}"
+    if not ok:
+        return FAIL, "liefert nicht zurück, was geschrieben wurde"
+    if not settings.REDIS_URL:
+        return WARN, "nur im Prozess (ohne REDIS_URL teilen Server keine Begrenzungen)"
+    return OK, "Redis"
+
+
+def check_worker() -> tuple[str, str]:
+    recent = WorkerHeartbeat.objects.filter(seen_at__gte=timezone.now() - WORKER_SILENCE)
+    count = recent.count()
+    if not count:
+        return FAIL, "kein Hintergrundprozess meldet sich: rathaus worker starten"
+    return OK, f"{count} Hintergrundprozess(e) aktiv"
+
+
+def check_demo_accounts() -> tuple[str, str]:
+    if get_user_model().objects.filter(username=DEMO_STAFF_USER).exists():
+        return WARN, f"Demo-Zugang „{DEMO_STAFF_USER}“ existiert: in Produktion löschen"
+    return OK, "keine Demo-Zugänge"
+
+
+CHECKS = [
+    ("Django (check --deploy)", check_django_deploy),
+    ("Geheimer Schlüssel", check_secret_key),
+    ("HTTPS", check_https),
+    ("Debug-Modus", check_debug),
+    ("Datenbank", check_database),
+    ("Cache", check_cache),
+    ("Hintergrundaufgaben", check_worker),
+    ("Demo-Zugänge", check_demo_accounts),
+]
+
+
+class Command(BaseCommand):
+    help = "Deployment self-check (`rathaus check`): Django's check --deploy plus our own."
+
+    def handle(self, **options) -> None:
+        failures = 0
+        for name, check in CHECKS:
+            status, detail = check()
+            failures += status == FAIL
+            style = {OK: self.style.SUCCESS, WARN: self.style.WARNING, FAIL: self.style.ERROR}
+            first, *rest = detail.splitlines() or [""]
+            self.stdout.write(f"{style[status](f'{status:8}')} {name}: {first}")
+            for line in rest:
+                self.stdout.write(f"         {line}")
+        if failures:
+            raise CommandError(f"{failures} Prüfung(en) fehlgeschlagen.")
+        self.stdout.write(self.style.SUCCESS("Alle Pflichtprüfungen bestanden."))

@@ -1,0 +1,65 @@
+import os
+import socket
+import threading
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections, connection
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+
+from rathaus.core.models import WorkerHeartbeat
+
+HEARTBEAT_SECONDS = 15
+
+
+def _beat(worker_id: str, started_at) -> None:
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={
+            "hostname": socket.gethostname()[:200],
+            "pid": os.getpid(),
+            "started_at": started_at,
+            "seen_at": timezone.now(),
+        },
+    )
+
+
+def _heartbeat_loop(worker_id: str, started_at, stop: threading.Event) -> None:
+    while not stop.wait(HEARTBEAT_SECONDS):
+        try:
+            close_old_connections()
+            _beat(worker_id, started_at)
+        except Exception:  # a missed beat is reported by `rathaus check`, not fatal here
+            connection.close()
+
+
+class Command(BaseCommand):
+    help = "Run a background task worker (django-tasks database backend) with a heartbeat."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--batch", action="store_true", help="Run what is queued, then exit.")
+        parser.add_argument("--interval", type=float, default=1.0)
+
+    def handle(self, *, batch: bool, interval: float, **options) -> None:
+        worker_id = f"{socket.gethostname()[:40]}-{os.getpid()}-{get_random_string(8)}"
+        started_at = timezone.now()
+        _beat(worker_id, started_at)
+        stop = threading.Event()
+        thread = threading.Thread(
+            target=_heartbeat_loop, args=(worker_id, started_at, stop), daemon=True
+        )
+        thread.start()
+        try:
+            call_command(
+                "db_worker",
+                queue_name="*",
+                interval=interval,
+                batch=batch,
+                reload=False,
+                worker_id=worker_id,
+                verbosity=options.get("verbosity", 1),
+            )
+        finally:
+            stop.set()
+            WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()

@@ -1,0 +1,85 @@
+"""Template helpers shared by every module: KERN widgets, money and list formatting."""
+
+from decimal import Decimal
+
+from django import forms, template
+from django.forms.boundfield import BoundField, BoundWidget
+from django.utils.formats import number_format
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.filter
+def widget_kind(field: BoundField) -> str:
+    """Which KERN pattern a field needs: choices (fieldset), checkbox, select or input."""
+    widget = field.field.widget
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return "choices"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    return "input"
+
+
+def _described_by(field: BoundField) -> str:
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}-hint")
+    if field.errors:
+        ids.append(f"{field.auto_id}-error")
+    return " ".join(ids)
+
+
+@register.simple_tag
+def kern_widget(field: BoundField) -> SafeString:
+    """Render the widget with KERN classes and the ARIA links to hint and error."""
+    kind = widget_kind(field)
+    error = bool(field.errors)
+    if kind == "checkbox":
+        css = "kern-form-check__checkbox"
+    elif kind == "select":
+        css = "kern-form-input__select"
+    else:
+        css = "kern-form-input__input"
+    if error:
+        css += f" {css}--error"
+    attrs = {"class": css}
+    if described := _described_by(field):
+        attrs["aria-describedby"] = described
+    if error:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def kern_choice(choice: BoundWidget, field: BoundField) -> SafeString:
+    """Render one radio button or checkbox of a group in KERN markup."""
+    radio = isinstance(field.field.widget, forms.RadioSelect)
+    css = "kern-form-check__radio" if radio else "kern-form-check__checkbox"
+    if field.errors:
+        css += f" {css}--error"
+    choice.data["attrs"] = {**choice.data.get("attrs", {}), "class": css}
+    return choice.tag(wrap_label=False)
+
+
+@register.filter
+def euro(amount: Decimal | float | int | None) -> str:
+    """Money with the active language's separators: ``1.234,50 €`` in German."""
+    if amount is None:
+        return ""
+    number = number_format(Decimal(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
+    return f"{number}\u00a0€"
+
+
+@register.filter
+def lines(text: str) -> list[str]:
+    """The non-empty lines of a text field kept as one item per line."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@register.filter
+def paragraphs(text: str) -> list[str]:
+    """Paragraphs separated by blank lines."""
+    return [p.strip() for p in (text or "").replace("\r\n", "\n").split("\n\n") if p.strip()]

@@ -1,0 +1,95 @@
+from datetime import UTC, timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import ratelimit, services
+from .forms import AccessibilityFeedbackForm
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: 200 when this process can reach the database, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # the database is down, whatever the driver calls it
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """RFC 9116: where to report a vulnerability; expires a year ahead, renewed by every deploy."""
+    expires = (timezone.now() + timedelta(days=365)).replace(microsecond=0)
+    lines = [
+        f"Contact: {settings.SECURITY_CONTACT}",
+        f"Expires: {expires.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: de, en",
+        f"Canonical: {request.build_absolute_uri(request.path)}",
+        f"Policy: {request.build_absolute_uri(reverse('core:accessibility'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def imprint(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/imprint.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.html")
+
+
+def contact(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/contact.html")
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement with its feedback form (BITV 2.0 § 7)."""
+    if request.method == "POST":
+        form = AccessibilityFeedbackForm(request.POST)
+        allowed = ratelimit.hit(
+            "accessibility-feedback", ratelimit.client_ip(request), limit=5, window=3600
+        )
+        if not allowed:
+            form.add_error(
+                None,
+                _(
+                    "Sie haben in der letzten Stunde schon mehrere Rückmeldungen gesendet. "
+                    "Bitte versuchen Sie es später noch einmal oder schreiben Sie uns eine E-Mail."
+                ),
+            )
+        elif form.is_valid():
+            if not form.cleaned_data["website"]:  # the honeypot stays empty for people
+                services.submit_accessibility_feedback(
+                    message=form.cleaned_data["message"],
+                    page_url=form.cleaned_data["page_url"],
+                    name=form.cleaned_data["name"],
+                    email=form.cleaned_data["email"],
+                )
+            messages.success(
+                request,
+                _("Vielen Dank! Ihre Rückmeldung ist bei uns eingegangen."),
+            )
+            return redirect(reverse("core:accessibility") + "#rueckmeldung")
+    else:
+        page = request.GET.get("seite", "")
+        if not url_has_allowed_host_and_scheme(page, allowed_hosts={request.get_host()}):
+            page = ""
+        form = AccessibilityFeedbackForm(initial={"page_url": page})
+    return render(request, "core/accessibility.html", {"form": form})
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "404.html", status=404)

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("", include("rathaus.catalog.urls")),
+    path("", include("rathaus.core.urls")),
+    path("api/v1/", api.urls),
+    path("verwaltung/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+handler404 = "rathaus.core.views.page_not_found"

@@ -1,0 +1,72 @@
+"""Browser tests: Playwright drives Debian's Chromium (/usr/bin/chromium) against a live server.
+
+What happens without Chromium is decided in tests/conftest.py (left out with a note,
+or a failed run in CI).
+"""
+
+import json
+
+import pytest
+
+from rathaus.catalog import demo
+from tests.support import AXE, CHROMIUM
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(locale="de-DE", base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def city(transactional_db):
+    """The demo city in the live server's database (which is emptied after every test)."""
+    demo.load(scale=1, log=lambda *_: None)
+
+
+def assert_accessible(page) -> None:
+    """axe-core, WCAG 2.1 A and AA rules: no serious or critical finding on the current page."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+            resultTypes: ['violations'],
+        })"""
+    )
+    serious = [v for v in result["violations"] if v["impact"] in {"serious", "critical"}]
+    details = [
+        {
+            "rule": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"][:5]],
+        }
+        for v in serious
+    ]
+    assert not serious, f"{page.url}: " + json.dumps(details, ensure_ascii=False, indent=2)

@@ -1,0 +1,64 @@
+"""Every public page of the catalogue and the platform: axe-core clean, and usable at 400 % zoom."""
+
+import pytest
+
+from .conftest import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+PAGES = [
+    "/",
+    "/leistungen/",
+    "/leistungen/personalausweis-beantragen/",
+    "/leistungen/foerderung-dachbegruenung/",
+    "/suche/",
+    "/suche/?q=Ummeldung",
+    "/suche/?q=Xylophonquantenschaum",
+    "/lebenslagen/",
+    "/lebenslagen/umzug/",
+    "/dienststellen/",
+    "/impressum/",
+    "/datenschutz/",
+    "/kontakt/",
+    "/barrierefreiheit/",
+    "/gibt-es-nicht/",
+]
+
+
+def test_every_public_page_has_no_serious_axe_finding(page, city):
+    from rathaus.catalog.models import Office, Topic
+
+    paths = [
+        *PAGES,
+        Office.objects.first().get_absolute_url(),
+        Topic.objects.first().get_absolute_url(),
+    ]
+    for path in paths:
+        page.goto(path)
+        assert_accessible(page)
+
+
+def test_form_errors_are_accessible_and_focused(page, city):
+    page.goto("/barrierefreiheit/")
+    page.get_by_role("button", name="Rückmeldung senden").click()
+    summary = page.locator("[data-error-summary]")
+    assert summary.is_visible()
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert page.locator("#id_message").get_attribute("aria-invalid") == "true"
+    assert_accessible(page)
+    page.goto("/suche/?q=" + "Pass%20" * 60)
+    assert page.locator(".kern-error").is_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/leistungen/personalausweis-beantragen/", "/barrierefreiheit/"]
+)
+def test_pages_reflow_at_400_percent_zoom(chromium, live_server, city, path):
+    """WCAG 1.4.10: 1280 px at 400 % is 320 CSS px; nothing may need sideways scrolling."""
+    context = chromium.new_context(locale="de-DE", viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(live_server.url + path)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    context.close()
+    assert overflow <= 0, f"{path} ist bei 320 px {overflow} px zu breit"

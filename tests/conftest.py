@@ -1,0 +1,68 @@
+"""Fixtures named after the things of the domain; the demo city is loaded once per test run.
+
+``db`` tests run inside a transaction on top of the demo city. Tests that need a
+live server (``transactional_db``) get an empty database and load what they need.
+"""
+
+import os
+
+import pytest
+from django.core.cache import cache
+
+from rathaus.catalog import demo
+from rathaus.catalog import search as catalog_search
+from tests.support import missing_browser_requirements
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM is fine with it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if "browser" in item.keywords]
+    missing = missing_browser_requirements()
+    if not browser_items or not missing:
+        return
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        raise pytest.UsageError("Browser-Tests können in CI nicht laufen: " + "; ".join(missing))
+    config._rathaus_browser_missing = (missing, [item.nodeid for item in browser_items])
+    config.hook.pytest_deselected(items=browser_items)
+    items[:] = [item for item in items if "browser" not in item.keywords]
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if info := getattr(config, "_rathaus_browser_missing", None):
+        missing, nodeids = info
+        terminalreporter.section("Nicht ausgeführte Browser-Tests", sep="!", yellow=True)
+        terminalreporter.write_line("Grund: " + "; ".join(missing))
+        for nodeid in nodeids:
+            terminalreporter.write_line(f"  nicht ausgeführt: {nodeid}")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        demo.load(scale=1, log=lambda *_: None)
+    catalog_search.invalidate()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache_and_vocabulary():
+    """Rate limits and the search vocabulary must not leak from one test into the next."""
+    cache.clear()
+    catalog_search.invalidate()
+    yield
+    catalog_search.invalidate()
+
+
+@pytest.fixture
+def mail_dir(settings, tmp_path):
+    """E-mail is written as real .eml files; each test gets its own folder."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path / "mail"
+    return tmp_path / "mail"
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Queued tasks run when enqueued; tests of the worker itself switch the real queue back on."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
