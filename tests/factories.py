@@ -45,6 +45,7 @@ class ServiceFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Service
+        skip_postgeneration_save = True
 
     leika = "99000000000000"
     slug = factory.Sequence(lambda n: f"testleistung-{n}")

@@ -41,9 +41,10 @@ def test_every_public_page_has_no_serious_axe_finding(page, city):
 def test_form_errors_are_accessible_and_focused(page, city):
     page.goto("/barrierefreiheit/")
     page.get_by_role("button", name="Rückmeldung senden").click()
-    summary = page.locator("[data-error-summary]")
-    assert summary.is_visible()
-    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    page.wait_for_load_state()
+    assert page.locator("[data-error-summary]").is_visible()
+    # Focus moves to the summary, so a screen reader reads it first.
+    page.wait_for_function("() => document.activeElement.hasAttribute('data-error-summary')")
     assert page.locator("#id_message").get_attribute("aria-invalid") == "true"
     assert_accessible(page)
     page.goto("/suche/?q=" + "Pass%20" * 60)

@@ -2,16 +2,21 @@
 
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from . import search as catalog_search
-from .models import Service
+from .models import Office, Service, ServiceChannel
 from .search.analysis import MAX_QUERY_LENGTH
 
 router = Router(tags=["Leistungen"])
+
+# Inline enums in the OpenAPI file, with the values the models define.
+OfficeKind = Literal[tuple(Office.Kind.values)]
+ChannelKind = Literal[tuple(ServiceChannel.Kind.values)]
 
 
 class SearchParams(Schema):
@@ -48,7 +53,7 @@ class OpeningPeriod(Schema):
 class OfficeOut(Schema):
     slug: str
     name: str
-    kind: str
+    kind: OfficeKind
     street: str
     postcode: str
     city: str
@@ -60,7 +65,7 @@ class OfficeOut(Schema):
 
 
 class Channel(Schema):
-    kind: str
+    kind: ChannelKind
     label: str
     url: str
     note: str

@@ -10,6 +10,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
@@ -33,16 +34,17 @@ class TextField(forms.CharField):
     default_validators = [reject_control_characters]
 
     def __init__(self, *, max_length: int, **kwargs):
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "max_length": _(
+        super().__init__(max_length=max_length, **kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
+        self.validators.append(
+            MaxLengthValidator(
+                max_length,
+                message=_(
                     "Bitte kürzen Sie Ihre Eingabe auf höchstens %(limit_value)d Zeichen "
                     "(derzeit %(show_value)d)."
-                )
-            },
+                ),
+            )
         )
-        super().__init__(max_length=max_length, **kwargs)
 
 
 class KernFormRenderer(TemplatesSetting):

@@ -82,7 +82,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Vielen Dank! Ihre Rückmeldung ist bei uns eingegangen."),
             )
-            return redirect(reverse("core:accessibility") + "#rueckmeldung")
+            return redirect("core:accessibility")
     else:
         page = request.GET.get("seite", "")
         if not url_has_allowed_host_and_scheme(page, allowed_hosts={request.get_host()}):

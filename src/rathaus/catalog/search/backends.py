@@ -133,13 +133,17 @@ class SqliteBackend:
         self, terms: Sequence[QueryTerm], *, limit: int, offset: int
     ) -> tuple[list[Match], int]:
         weights = ", ".join(str(w) for w in self.WEIGHTS)
+        # bm25() only works in a query on the FTS table itself, hence the materialised step.
         sql = f"""
-            SELECT f.rowid, -bm25(catalog_search_fts, {weights}) * d.boost AS score,
-                   count(*) OVER () AS total
-            FROM catalog_search_fts f
-            JOIN catalog_searchdocument d ON d.service_id = f.rowid
-            JOIN catalog_service s ON s.id = f.rowid
-            WHERE catalog_search_fts MATCH %s AND s.is_published
+            WITH hits AS MATERIALIZED (
+                SELECT rowid AS id, bm25(catalog_search_fts, {weights}) AS rank
+                FROM catalog_search_fts WHERE catalog_search_fts MATCH %s
+            )
+            SELECT h.id, -h.rank * d.boost AS score, count(*) OVER () AS total
+            FROM hits h
+            JOIN catalog_searchdocument d ON d.service_id = h.id
+            JOIN catalog_service s ON s.id = h.id
+            WHERE s.is_published
             ORDER BY score DESC, s.popularity DESC, s.title
             LIMIT %s OFFSET %s
         """  # noqa: S608 -- the weights are our own constants

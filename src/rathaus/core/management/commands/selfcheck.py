@@ -23,8 +23,8 @@ def check_django_deploy() -> tuple[str, str]:
     out = io.StringIO()
     try:
         call_command("check", deploy=True, stdout=out, stderr=out, fail_level="ERROR")
-    except CommandError:
-        return FAIL, out.getvalue().strip()
+    except CommandError as error:
+        return FAIL, (out.getvalue().strip() + "\n" + str(error)).strip()
     text = out.getvalue().strip()
     return (OK, "keine Befunde") if "no issues" in text else (WARN, text)
 
