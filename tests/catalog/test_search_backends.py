@@ -49,11 +49,13 @@ def test_query_syntax_of_the_databases_is_inert(query):
 
 
 @pytest.mark.django_db
-def test_unpublished_services_are_not_found():
+def test_unpublished_services_are_not_found_until_published():
     service = ServiceFactory(title="Blauer Elefantenzuschuss", is_published=False)
     assert service.slug not in slugs("Elefantenzuschuss")
+    before = services.snapshot(service)
     service.is_published = True
     service.save()
+    services.catalogue_changed(service, by=StaffFactory(), before=before)
     assert slugs("Elefantenzuschuss") == [service.slug]
 
 

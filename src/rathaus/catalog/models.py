@@ -298,16 +298,20 @@ class LifeSituationService(models.Model):
 class SearchDocument(models.Model):
     """The search index entry of one service, written by ``catalog.search.reindex``.
 
-    ``boost`` lifts much-requested services a little among equally good matches.
-    On PostgreSQL ``vector`` holds the weighted ``to_tsvector('german', …)`` behind a
-    GIN index; on SQLite the words live in the FTS5 table ``catalog_search_fts``
-    (migration 0002), whose row is removed by a trigger whenever this row goes.
+    ``published`` and ``boost`` are copied from the service so a search reads only
+    this table; ``boost`` lifts much-requested services a little among equally good
+    matches. On PostgreSQL ``core_vector`` holds title, other names, keywords and
+    summary (weights A-C) and ``vector`` those plus the body (D), each behind a GIN
+    index; on SQLite the words live in the FTS5 table ``catalog_search_fts``
+    (migration 0002), whose row a trigger removes whenever this row goes.
     """
 
     service = models.OneToOneField(
         Service, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
     )
+    published = models.BooleanField(default=True)
     boost = models.FloatField(default=1.0)
+    core_vector = SearchVectorField(null=True)
     vector = SearchVectorField(null=True)
 
     def __str__(self) -> str:

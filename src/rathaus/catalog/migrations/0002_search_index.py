@@ -1,6 +1,6 @@
 """The database-specific half of the search index (see catalog.search.backends).
 
-PostgreSQL: a GIN index on ``catalog_searchdocument.vector``.
+PostgreSQL: GIN indexes on ``catalog_searchdocument.core_vector`` and ``.vector``.
 SQLite: the FTS5 table ``catalog_search_fts`` and a trigger that removes a row
 from it whenever its ``catalog_searchdocument`` row is deleted (service deleted,
 test database flushed), so the two cannot drift apart.
@@ -10,8 +10,13 @@ from django.db import migrations
 
 POSTGRES_FORWARD = [
     "CREATE INDEX catalog_searchdocument_vector_gin ON catalog_searchdocument USING gin (vector)",
+    "CREATE INDEX catalog_searchdocument_core_vector_gin"
+    " ON catalog_searchdocument USING gin (core_vector)",
 ]
-POSTGRES_BACKWARD = ["DROP INDEX IF EXISTS catalog_searchdocument_vector_gin"]
+POSTGRES_BACKWARD = [
+    "DROP INDEX IF EXISTS catalog_searchdocument_vector_gin",
+    "DROP INDEX IF EXISTS catalog_searchdocument_core_vector_gin",
+]
 
 SQLITE_FORWARD = [
     """

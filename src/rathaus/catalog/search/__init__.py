@@ -60,10 +60,13 @@ def reindex(services: Iterable[Service]) -> None:
     if not services:
         return
     SearchDocument.objects.bulk_create(
-        [SearchDocument(service=s, boost=_boost(s.popularity)) for s in services],
+        [
+            SearchDocument(service=s, published=s.is_published, boost=_boost(s.popularity))
+            for s in services
+        ],
         update_conflicts=True,
         unique_fields=["service"],
-        update_fields=["boost"],
+        update_fields=["published", "boost"],
     )
     backends.current().index([(s.pk, document_texts(s)) for s in services])
     invalidate()
@@ -114,7 +117,11 @@ def search(query: str, *, limit: int = 20, offset: int = 0) -> Results:
     terms = analyse(query, _vocabulary())
     if not terms:
         return Results(query=query, terms=[], total=0, hits=[])
-    matches, total = backends.current().query(terms, limit=limit, offset=offset)
+    backend = backends.current()
+    matches, total = backend.query(terms, limit=limit, offset=offset, include_body=False)
+    if total < offset + limit:
+        # Too few services name it up front; now those that mention it in passing count too.
+        matches, total = backend.query(terms, limit=limit, offset=offset, include_body=True)
     services = Service.objects.select_related("office", "topic").in_bulk(
         [m.service_id for m in matches]
     )

@@ -4,11 +4,13 @@ Both index the same texts with the same weights (title and other names highest,
 then keywords, summary, body) and stem with Snowball German: PostgreSQL through
 its ``german`` configuration, SQLite through ``analysis.analysed_text``. Both
 take the analysed ``QueryTerm``s, match any alternative of any term and rank
-by relevance times the service's ``boost``.
+by relevance times the service's ``boost``. With ``include_body=False`` only the
+title, other names, keywords and summary count: common words that every
+description mentions then do not drag in the whole catalogue.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.db import connection
 
@@ -43,45 +45,45 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             cursor.executemany(
                 """
-                UPDATE catalog_searchdocument SET vector =
-                    setweight(to_tsvector('german', %s), 'A')
-                    || setweight(to_tsvector('german', %s), 'A')
-                    || setweight(to_tsvector('german', %s), 'B')
-                    || setweight(to_tsvector('german', %s), 'C')
-                    || setweight(to_tsvector('german', %s), 'D')
-                WHERE service_id = %s
+                UPDATE catalog_searchdocument SET
+                    core_vector = setweight(to_tsvector('german', %(title)s), 'A')
+                        || setweight(to_tsvector('german', %(synonyms)s), 'A')
+                        || setweight(to_tsvector('german', %(keywords)s), 'B')
+                        || setweight(to_tsvector('german', %(summary)s), 'C'),
+                    vector = setweight(to_tsvector('german', %(title)s), 'A')
+                        || setweight(to_tsvector('german', %(synonyms)s), 'A')
+                        || setweight(to_tsvector('german', %(keywords)s), 'B')
+                        || setweight(to_tsvector('german', %(summary)s), 'C')
+                        || setweight(to_tsvector('german', %(body)s), 'D')
+                WHERE service_id = %(id)s
                 """,
-                [
-                    (t.title, t.synonyms, t.keywords, t.summary, t.body, service_id)
-                    for service_id, t in documents
-                ],
+                [{**asdict(texts), "id": service_id} for service_id, texts in documents],
             )
 
     @staticmethod
     def _tsquery(term: QueryTerm) -> str:
         # Alternatives are single words of letters and digits (analysis.words), so they
         # cannot carry tsquery operators.
-        parts = [
+        return " | ".join(
             f"{word}:*" if len(word) >= PREFIX_MIN_LENGTH else word for word in term.alternatives
-        ]
-        return " | ".join(parts)
+        )
 
     def query(
-        self, terms: Sequence[QueryTerm], *, limit: int, offset: int
+        self, terms: Sequence[QueryTerm], *, limit: int, offset: int, include_body: bool
     ) -> tuple[list[Match], int]:
+        column = "vector" if include_body else "core_vector"
         queries = [self._tsquery(t) for t in terms]
         rank = " + ".join(
-            f"%s * ts_rank('{self.WEIGHTS}', d.vector, to_tsquery('german', %s), 1)" for _ in terms
+            f"%s * ts_rank('{self.WEIGHTS}', {column}, to_tsquery('german', %s), 1)" for _ in terms
         )
         any_term = " || ".join("to_tsquery('german', %s)" for _ in terms)
         sql = f"""
-            SELECT d.service_id, ({rank}) * d.boost AS score, count(*) OVER () AS total
-            FROM catalog_searchdocument d
-            JOIN catalog_service s ON s.id = d.service_id
-            WHERE s.is_published AND d.vector @@ ({any_term})
-            ORDER BY score DESC, s.popularity DESC, s.title
+            SELECT service_id, ({rank}) * boost AS score, count(*) OVER () AS total
+            FROM catalog_searchdocument
+            WHERE published AND {column} @@ ({any_term})
+            ORDER BY score DESC, service_id
             LIMIT %s OFFSET %s
-        """  # noqa: S608 -- only placeholders are interpolated
+        """  # noqa: S608 -- only our column names and placeholders are interpolated
         params: list[object] = []
         for term, tsquery in zip(terms, queries, strict=True):
             params += [term.weight, tsquery]
@@ -120,17 +122,20 @@ class SqliteBackend:
             )
 
     @staticmethod
-    def _match(terms: Sequence[QueryTerm]) -> str:
+    def _match(terms: Sequence[QueryTerm], include_body: bool) -> str:
         stems = dict.fromkeys(
             (stem(word), len(word) >= PREFIX_MIN_LENGTH)
             for term in terms
             for word in term.alternatives
         )
         # Stems are letters and digits only; quoting keeps FTS5 keywords (AND, NEAR) inert.
-        return " OR ".join(f'"{s}"*' if prefix else f'"{s}"' for s, prefix in stems)
+        any_stem = " OR ".join(f'"{s}"*' if prefix else f'"{s}"' for s, prefix in stems)
+        if include_body:
+            return any_stem
+        return f"{{title synonyms keywords summary}} : ({any_stem})"
 
     def query(
-        self, terms: Sequence[QueryTerm], *, limit: int, offset: int
+        self, terms: Sequence[QueryTerm], *, limit: int, offset: int, include_body: bool
     ) -> tuple[list[Match], int]:
         weights = ", ".join(str(w) for w in self.WEIGHTS)
         # bm25() only works in a query on the FTS table itself, hence the materialised step.
@@ -142,13 +147,12 @@ class SqliteBackend:
             SELECT h.id, -h.rank * d.boost AS score, count(*) OVER () AS total
             FROM hits h
             JOIN catalog_searchdocument d ON d.service_id = h.id
-            JOIN catalog_service s ON s.id = h.id
-            WHERE s.is_published
-            ORDER BY score DESC, s.popularity DESC, s.title
+            WHERE d.published
+            ORDER BY score DESC, h.id
             LIMIT %s OFFSET %s
         """  # noqa: S608 -- the weights are our own constants
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self._match(terms), limit, offset])
+            cursor.execute(sql, [self._match(terms, include_body), limit, offset])
             rows = cursor.fetchall()
         total = rows[0][2] if rows else 0
         return [Match(row[0], float(row[1])) for row in rows], total
