@@ -49,6 +49,13 @@ def city(transactional_db):
     demo.load(scale=1, log=lambda *_: None)
 
 
+def csp_violations(page) -> list[str]:
+    """A list that fills with every Content-Security-Policy refusal the page reports."""
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Security Policy" in m.text else None)
+    return refused
+
+
 def assert_accessible(page) -> None:
     """axe-core, WCAG 2.1 A and AA rules: no serious or critical finding on the current page."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):

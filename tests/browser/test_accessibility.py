@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, csp_violations
 
 pytestmark = pytest.mark.browser
 
@@ -25,9 +25,10 @@ PAGES = [
 ]
 
 
-def test_every_public_page_has_no_serious_axe_finding(page, city):
+def test_every_public_page_has_no_serious_axe_finding_and_no_csp_refusal(page, city):
     from rathaus.catalog.models import Office, Topic
 
+    refused = csp_violations(page)
     paths = [
         *PAGES,
         Office.objects.first().get_absolute_url(),
@@ -36,6 +37,7 @@ def test_every_public_page_has_no_serious_axe_finding(page, city):
     for path in paths:
         page.goto(path)
         assert_accessible(page)
+    assert refused == []
 
 
 def test_form_errors_are_accessible_and_focused(page, city):

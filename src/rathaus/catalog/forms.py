@@ -6,11 +6,15 @@ from rathaus.core.forms import TextField
 from .search.analysis import MAX_QUERY_LENGTH
 
 
+class SearchInput(forms.TextInput):
+    input_type = "search"
+
+
 class SearchForm(forms.Form):
     q = TextField(
         label=_("Wonach suchen Sie?"),
         max_length=MAX_QUERY_LENGTH,
         required=False,
         help_text=_("Zum Beispiel: Personalausweis, Ummeldung, Hundesteuer"),
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        widget=SearchInput(attrs={"autocomplete": "off"}),
     )
