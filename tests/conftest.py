@@ -9,9 +9,8 @@ import os
 import pytest
 from django.core.cache import cache
 
-from rathaus.catalog import demo
 from rathaus.catalog import search as catalog_search
-from tests.support import missing_browser_requirements
+from tests.support import load_demo_city, missing_browser_requirements
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is fine with it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -41,7 +40,7 @@ def pytest_terminal_summary(terminalreporter, config):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        demo.load(scale=1, log=lambda *_: None)
+        load_demo_city()
     catalog_search.invalidate()
 
 

@@ -2,7 +2,8 @@ import factory
 from django.contrib.auth import get_user_model
 
 from rathaus.catalog import search
-from rathaus.catalog.models import Office, Service, Topic
+from rathaus.catalog.models import Service, Topic
+from rathaus.offices.models import Office
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -1,4 +1,4 @@
-"""Where the browser tests find Chromium and axe-core."""
+"""What several test folders share: the demo city, and where Chromium and axe-core are."""
 
 import os
 from pathlib import Path
@@ -14,3 +14,12 @@ def missing_browser_requirements() -> list[str]:
     if not AXE.exists():
         missing.append(f"{AXE} fehlt (npm ci)")
     return missing
+
+
+def load_demo_city() -> None:
+    """Every module's demo data, in INSTALLED_APPS order, as ``rathaus demo`` loads it."""
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if loader := getattr(config, "load_demo", None):
+            loader(scale=1, log=lambda *_: None)

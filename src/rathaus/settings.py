@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "rathaus.core",
+    "rathaus.offices",
     "rathaus.catalog",
 ]
 

@@ -8,8 +8,7 @@ import json
 
 import pytest
 
-from rathaus.catalog import demo
-from tests.support import AXE, CHROMIUM
+from tests.support import AXE, CHROMIUM, load_demo_city
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -46,7 +45,7 @@ def page(chromium, live_server):
 @pytest.fixture
 def city(transactional_db):
     """The demo city in the live server's database (which is emptied after every test)."""
-    demo.load(scale=1, log=lambda *_: None)
+    load_demo_city()
 
 
 def csp_violations(page) -> list[str]:

@@ -26,12 +26,13 @@ PAGES = [
 
 
 def test_every_public_page_has_no_serious_axe_finding_and_no_csp_refusal(page, city):
-    from rathaus.catalog.models import Office, Topic
+    from rathaus.catalog.models import Topic
+    from rathaus.offices.models import Office
 
     refused = csp_violations(page)
     paths = [
         *PAGES,
-        Office.objects.first().get_absolute_url(),
+        f"/dienststellen/{Office.objects.first().slug}/",
         Topic.objects.first().get_absolute_url(),
     ]
     for path in paths:

@@ -2,7 +2,8 @@ import re
 
 import pytest
 
-from rathaus.catalog.models import LifeSituation, Office, Service
+from rathaus.catalog.models import LifeSituation, Service
+from rathaus.offices.models import Office
 
 
 def text(response) -> str:
@@ -89,7 +90,7 @@ def test_life_situation_lists_its_services_in_order(client):
 @pytest.mark.django_db
 def test_office_page_shows_address_hours_and_services(client):
     office = Office.objects.filter(kind=Office.Kind.CITIZENS_OFFICE).first()
-    html = text(client.get(office.get_absolute_url()))
+    html = text(client.get(f"/dienststellen/{office.slug}/"))
     assert office.street in html and office.postcode in html
     assert "Öffnungszeiten" in html
     assert "Adresse und Kontaktdaten sind erfunden" in html

@@ -4,8 +4,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from rathaus.catalog.models import Office, Service
+from rathaus.catalog.models import Service
 from rathaus.core.models import AuditEntry, WorkerHeartbeat
+from rathaus.offices.models import Office
 
 
 def _heartbeat(age: timedelta) -> None:

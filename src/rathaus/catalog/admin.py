@@ -7,12 +7,8 @@ from rathaus.core.admin import AuditedAdmin
 
 from . import services
 from .models import (
-    District,
     LifeSituation,
     LifeSituationService,
-    Office,
-    OpeningHours,
-    Quarter,
     Service,
     ServiceChannel,
     SynonymGroup,
@@ -71,20 +67,6 @@ class ServiceAdmin(CatalogAdmin):
     )
 
 
-class OpeningHoursInline(admin.TabularInline):
-    model = OpeningHours
-    extra = 0
-
-
-@admin.register(Office)
-class OfficeAdmin(CatalogAdmin):
-    list_display = ("name", "kind", "district", "phone", "is_demo")
-    list_filter = ("kind", "district")
-    search_fields = ("name", "street", "postcode")
-    prepopulated_fields = {"slug": ("name",)}
-    inlines = (OpeningHoursInline,)
-
-
 @admin.register(LifeSituation)
 class LifeSituationAdmin(CatalogAdmin):
     list_display = ("title", "position")
@@ -102,14 +84,3 @@ class TopicAdmin(CatalogAdmin):
 class SynonymGroupAdmin(CatalogAdmin):
     list_display = ("terms",)
     search_fields = ("terms",)
-
-
-class QuarterInline(admin.TabularInline):
-    model = Quarter
-    extra = 0
-
-
-@admin.register(District)
-class DistrictAdmin(CatalogAdmin):
-    list_display = ("number", "name")
-    inlines = (QuarterInline,)

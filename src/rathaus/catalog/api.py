@@ -6,10 +6,13 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
+from rathaus.offices.models import Office
+
 from . import search as catalog_search
-from .models import Office, Service, ServiceChannel
+from .models import Service, ServiceChannel
 from .search.analysis import MAX_QUERY_LENGTH
 
 router = Router(tags=["Leistungen"])
@@ -169,7 +172,7 @@ def get_service(request: HttpRequest, slug: str) -> dict:
             "city": office.city,
             "phone": office.phone,
             "email": office.email,
-            "url": _absolute(request, office.get_absolute_url()),
+            "url": _absolute(request, reverse("catalog:office", args=[office.slug])),
             "opening_hours": list(office.opening_hours.all()),
             "is_demo": office.is_demo,
         },

@@ -12,7 +12,7 @@ from django.db import models, transaction
 from rathaus.core import audit
 
 from . import search
-from .models import Office, Service, SynonymGroup
+from .models import Service, SynonymGroup
 
 __all__ = ["catalogue_changed", "catalogue_deleted", "snapshot"]
 
@@ -32,8 +32,6 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     if isinstance(obj, Service):
         data["channels"] = [f"{c.get_kind_display()}: {c.label}" for c in obj.channels.all()]
         data["life_situations"] = sorted(str(ls) for ls in obj.life_situations.all())
-    if isinstance(obj, Office):
-        data["opening_hours"] = [str(h) for h in obj.opening_hours.all()]
     return data
 
 

@@ -5,9 +5,11 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from rathaus.offices.models import Office, OpeningHours
+
 from . import search as catalog_search
 from .forms import SearchForm
-from .models import LifeSituation, Office, OpeningHours, Service, Topic
+from .models import LifeSituation, Service, Topic
 
 PAGE_SIZE = 20
 

@@ -1,27 +1,24 @@
 """Loads the Düsseldorf demo catalogue from the JSON files beside this module (see SCHEMA.md).
 
-Loading is idempotent: rows are matched by slug or number and updated. ``scale`` N
-adds N-1 copies of every office and service ("Bürgerbüro Bilk 2", slug
-``buergerbuero-bilk-2``) so benchmarks see a city of N times the size.
+Runs after the offices loader. ``scale`` N adds N-1 copies of every service
+("Personalausweis beantragen 2", slug ``personalausweis-beantragen-2``), each
+pointing at the matching copy of its office, so benchmarks see a city N times
+the size.
 """
 
-import json
-from collections.abc import Callable, Iterable
-from datetime import date, time
+from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db import models
+from rathaus.core.demo import copy_suffix, read_json, replace_children, upsert
+from rathaus.offices.models import Office
 
 from .. import search
 from ..models import (
-    District,
     LifeSituation,
     LifeSituationService,
-    Office,
-    OpeningHours,
-    Quarter,
     Service,
     ServiceChannel,
     SynonymGroup,
@@ -29,121 +26,29 @@ from ..models import (
 )
 
 DATA = Path(__file__).resolve().parent
-M = TypeVar("M", bound=models.Model)
 
 
 def read(name: str) -> Any:
-    return json.loads((DATA / name).read_text(encoding="utf-8"))
-
-
-def _copy_suffix(copy: int) -> tuple[str, str]:
-    """Slug and title suffix of the n-th copy; the original (copy 1) has none."""
-    return ("", "") if copy == 1 else (f"-{copy}", f" {copy}")
-
-
-def _upsert(model: type[M], key: str, rows: list[dict[str, Any]]) -> dict[Any, M]:
-    """Create or update ``rows`` matched on ``key``; returns the objects by key."""
-    keys = [row[key] for row in rows]
-    existing = model.objects.in_bulk(keys, field_name=key)
-    fresh = [model(**row) for row in rows if row[key] not in existing]
-    changed = []
-    for row in rows:
-        if obj := existing.get(row[key]):
-            for name, value in row.items():
-                setattr(obj, name, value)
-            changed.append(obj)
-    model.objects.bulk_create(fresh, batch_size=500)
-    fields = [name for name in rows[0] if name != key] if rows else []
-    if changed and fields:
-        model.objects.bulk_update(changed, fields, batch_size=500)
-    return model.objects.in_bulk(keys, field_name=key)
-
-
-def _replace_children(
-    model: type[models.Model],
-    parent_field: str,
-    parents: Iterable[models.Model],
-    build: Callable[[models.Model], list[models.Model]],
-) -> None:
-    parents = list(parents)
-    model.objects.filter(**{f"{parent_field}__in": parents}).delete()
-    model.objects.bulk_create([child for parent in parents for child in build(parent)], 1000)
-
-
-def load_districts() -> dict[int, District]:
-    data = read("districts.json")
-    districts = _upsert(
-        District, "number", [{"number": d["number"], "name": d["name"]} for d in data]
-    )
-    _upsert(
-        Quarter,
-        "number",
-        [
-            {"number": q["number"], "name": q["name"], "district": districts[d["number"]]}
-            for d in data
-            for q in d["quarters"]
-        ],
-    )
-    return districts
+    return read_json(DATA, name)
 
 
 def load_topics() -> dict[str, Topic]:
-    return _upsert(
+    return upsert(
         Topic,
         "slug",
         [{k: t[k] for k in ("slug", "title", "description")} for t in read("topics.json")],
     )
 
 
-def load_offices(scale: int, districts: dict[int, District]) -> dict[str, Office]:
-    data = read("offices.json")
-    rows, hours = [], {}
-    for copy in range(1, scale + 1):
-        slug_suffix, title_suffix = _copy_suffix(copy)
-        for o in data:
-            slug = o["slug"] + slug_suffix
-            rows.append(
-                {
-                    "slug": slug,
-                    "name": o["name"] + title_suffix,
-                    "kind": o["kind"],
-                    "description": o.get("description", ""),
-                    "street": o["street"],
-                    "postcode": o["postcode"],
-                    "district": districts.get(o.get("district")),
-                    "phone": o.get("phone", ""),
-                    "email": o.get("email", ""),
-                    "opening_hours_note": o.get("opening_hours_note", ""),
-                    "accessibility": o.get("accessibility", ""),
-                    "is_demo": True,
-                }
-            )
-            hours[slug] = o.get("opening_hours", [])
-    offices = _upsert(Office, "slug", rows)
-    _replace_children(
-        OpeningHours,
-        "office",
-        offices.values(),
-        lambda office: [
-            OpeningHours(
-                office=office,
-                weekday=h["weekday"],
-                opens=time.fromisoformat(h["opens"]),
-                closes=time.fromisoformat(h["closes"]),
-            )
-            for h in hours[office.slug]
-        ],
-    )
-    return offices
-
-
-def load_services(
-    scale: int, offices: dict[str, Office], topics: dict[str, Topic]
-) -> dict[str, Service]:
+def load_services(scale: int, topics: dict[str, Topic]) -> dict[str, Service]:
     data = read("services.json")
+    office_slugs = {
+        s["office"] + copy_suffix(copy)[0] for s in data for copy in range(1, scale + 1)
+    }
+    offices = Office.objects.in_bulk(office_slugs, field_name="slug")
     rows, channels = [], {}
     for copy in range(1, scale + 1):
-        slug_suffix, title_suffix = _copy_suffix(copy)
+        slug_suffix, title_suffix = copy_suffix(copy)
         for s in data:
             slug = s["slug"] + slug_suffix
             fee = s.get("fee_amount")
@@ -173,8 +78,8 @@ def load_services(
                 }
             )
             channels[slug] = s.get("channels", [])
-    services = _upsert(Service, "slug", rows)
-    _replace_children(
+    services = upsert(Service, "slug", rows)
+    replace_children(
         ServiceChannel,
         "service",
         services.values(),
@@ -195,7 +100,7 @@ def load_services(
 
 def load_life_situations(services: dict[str, Service]) -> None:
     data = read("life_situations.json")
-    situations = _upsert(
+    situations = upsert(
         LifeSituation,
         "slug",
         [
@@ -210,7 +115,7 @@ def load_life_situations(services: dict[str, Service]) -> None:
     )
     # Life situations link the original services; the copies exist for load, not for reading.
     members = {ls["slug"]: ls["services"] for ls in data}
-    _replace_children(
+    replace_children(
         LifeSituationService,
         "life_situation",
         situations.values(),
@@ -231,14 +136,9 @@ def load_synonyms() -> None:
 
 
 def load(*, scale: int = 1, log: Callable[[str], Any] = print) -> None:
-    districts = load_districts()
     topics = load_topics()
-    offices = load_offices(scale, districts)
-    services = load_services(scale, offices, topics)
+    services = load_services(scale, topics)
     load_life_situations(services)
     load_synonyms()
     search.reindex(services.values())
-    log(
-        f"Leistungskatalog: {len(services)} Leistungen, {len(offices)} Dienststellen, "
-        f"{len(districts)} Stadtbezirke."
-    )
+    log(f"Leistungskatalog: {len(services)} Leistungen, {len(topics)} Themen.")

@@ -1,0 +1,43 @@
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+
+from rathaus.core.admin import AuditedAdmin
+
+from .models import District, Office, OpeningHours, Quarter
+
+
+class OfficeAuditedAdmin(AuditedAdmin):
+    """Office history shows the opening hours too, not just the office's own fields."""
+
+    def snapshot(self, obj: models.Model) -> dict[str, Any]:
+        data = super().snapshot(obj)
+        if isinstance(obj, Office) and obj.pk:
+            data["opening_hours"] = [str(h) for h in obj.opening_hours.all()]
+        return data
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+@admin.register(Office)
+class OfficeAdmin(OfficeAuditedAdmin):
+    list_display = ("name", "kind", "district", "phone", "is_demo")
+    list_filter = ("kind", "district")
+    search_fields = ("name", "street", "postcode")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = (OpeningHoursInline,)
+
+
+class QuarterInline(admin.TabularInline):
+    model = Quarter
+    extra = 0
+
+
+@admin.register(District)
+class DistrictAdmin(AuditedAdmin):
+    list_display = ("number", "name")
+    inlines = (QuarterInline,)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OfficesConfig(AppConfig):
+    name = "rathaus.offices"
+    label = "offices"
+    verbose_name = _("Dienststellen und Stadtbezirke")
+
+    def load_demo(self, *, scale: int, log) -> None:
+        """Called by ``rathaus demo`` in INSTALLED_APPS order."""
+        from .demo import load
+
+        load(scale=scale, log=log)
