@@ -1,9 +1,9 @@
-"""Loads the Düsseldorf demo catalogue from the JSON files beside this module (see SCHEMA.md).
+"""Loads the Düsseldorf demo catalogue from the JSON files beside this module.
 
-Runs after the offices loader. ``scale`` N adds N-1 copies of every service
-("Personalausweis beantragen 2", slug ``personalausweis-beantragen-2``), each
-pointing at the matching copy of its office, so benchmarks see a city N times
-the size.
+File format: docs/demo-data.md. Runs after the offices loader. ``scale`` N adds
+N-1 copies of every service ("Personalausweis beantragen 2", slug
+``personalausweis-beantragen-2``), each pointing at the matching copy of its
+office, so benchmarks see a city N times the size.
 """
 
 from collections.abc import Callable
