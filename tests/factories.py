@@ -1,24 +1,49 @@
 import factory
-from django.contrib.auth import get_user_model
 
+from rathaus.accounts.models import Role, User
+from rathaus.accounts.services import staff
 from rathaus.catalog import search
 from rathaus.catalog.models import Service, Topic
 from rathaus.offices.models import Office
 
 
 class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ("username",)
+    """A resident's account (e-mail only; passkeys come from tests.passkeys.Authenticator)."""
 
-    username = factory.Sequence(lambda n: f"mitarbeiterin{n}")
-    email = factory.LazyAttribute(lambda u: f"{u.username}@demo.duesseldorf.invalid")
-    password = factory.django.Password("sicheres-Passwort-2026")
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"person{n}@beispiel.de")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return model_class.objects.create_user(*args, **kwargs)
 
 
 class StaffFactory(UserFactory):
-    is_staff = True
-    is_superuser = True
+    """A staff member; ``roles`` and ``offices`` are set through accounts.services.staff."""
+
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"mitarbeiterin{n}@demo.duesseldorf.invalid")
+    full_name = factory.Sequence(lambda n: f"Mitarbeiterin {n}")
+    staff_number = factory.Sequence(lambda n: f"S-{n:04d}")
+
+    @factory.post_generation
+    def roles(obj, create, extracted, **kwargs):
+        if create:
+            staff.set_staff(
+                obj,
+                roles=extracted
+                if extracted is not None
+                else [Role.ADMINISTRATOR, Role.CATALOGUE_EDITOR],
+                offices=kwargs.get("offices", []),
+                by=None,
+            )
 
 
 class TopicFactory(factory.django.DjangoModelFactory):

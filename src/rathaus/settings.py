@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "rathaus.core",
     "rathaus.offices",
+    "rathaus.accounts",
     "rathaus.catalog",
 ]
 
@@ -190,13 +191,20 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Authentication -------------------------------------------------------------
-LOGIN_URL = "admin:login"
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-]
+# --- Authentication: passkeys only ----------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:signin"
+# The WebAuthn relying party is the site's registrable domain. IP addresses cannot be
+# one: the demo on 127.0.0.1 sends passkey pages to localhost.
+WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost")
+WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "Digitales Rathaus Düsseldorf")
+# Pin the accepted origins in production (e.g. https://service.duesseldorf.de);
+# empty means: the origin of the request, if its host is the RP ID or below it.
+WEBAUTHN_ORIGINS = env_list("WEBAUTHN_ORIGINS")
+# Official requests need a passkey with user verification this recently.
+STEP_UP_SECONDS = int(os.environ.get("STEP_UP_SECONDS", "900"))
+# Staff reads of personal data are kept this long, then may be deleted (never changed).
+ACCESS_LOG_RETENTION_DAYS = 730
 
 # --- Logging --------------------------------------------------------------------
 LOGGING = {

@@ -6,6 +6,7 @@ from .api import api
 urlpatterns = [
     path("", include("rathaus.catalog.urls")),
     path("", include("rathaus.core.urls")),
+    path("", include("rathaus.accounts.urls")),  # before the admin: /verwaltung/anmelden/ …
     path("api/v1/", api.urls),
     path("verwaltung/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -76,3 +76,39 @@ def assert_accessible(page) -> None:
         for v in serious
     ]
     assert not serious, f"{page.url}: " + json.dumps(details, ensure_ascii=False, indent=2)
+
+
+class VirtualAuthenticator:
+    """Chromium's DevTools WebAuthn authenticator: CTAP2, resident keys, user verification."""
+
+    def __init__(self, page):
+        self.cdp = page.context.new_cdp_session(page)
+        self.cdp.send("WebAuthn.enable", {"enableUI": False})
+        self.id = None
+        self.plug_in()
+
+    def plug_in(self) -> None:
+        self.id = self.cdp.send(
+            "WebAuthn.addVirtualAuthenticator",
+            {
+                "options": {
+                    "protocol": "ctap2",
+                    "transport": "internal",
+                    "hasResidentKey": True,
+                    "hasUserVerification": True,
+                    "isUserVerified": True,
+                    "automaticPresenceSimulation": True,
+                }
+            },
+        )["authenticatorId"]
+
+    def credentials(self) -> list[dict]:
+        return self.cdp.send("WebAuthn.getCredentials", {"authenticatorId": self.id})["credentials"]
+
+    def unplug(self) -> None:
+        self.cdp.send("WebAuthn.removeVirtualAuthenticator", {"authenticatorId": self.id})
+
+
+@pytest.fixture
+def authenticator(page):
+    return VirtualAuthenticator(page)

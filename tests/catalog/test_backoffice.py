@@ -1,5 +1,6 @@
 import pytest
 
+from rathaus.accounts.models import Role
 from rathaus.catalog import search
 from rathaus.catalog.models import Service
 from rathaus.core.models import AuditEntry
@@ -72,7 +73,7 @@ def admin_form(service: Service, **changes) -> dict:
 
 @pytest.mark.django_db
 def test_editing_a_service_records_who_changed_what_and_reindexes(client):
-    staff = StaffFactory(username="s.schmitz")
+    staff = StaffFactory(full_name="Sabine Schmitz", staff_number="S-4711")
     client.force_login(staff)
     service = Service.objects.get(slug="hundesteuer-anmelden")
     old_title = service.title
@@ -81,13 +82,13 @@ def test_editing_a_service_records_who_changed_what_and_reindexes(client):
     assert response.status_code == 302, response.content.decode()[:3000]
 
     entry = AuditEntry.objects.get(action="rathaus.catalog.service.changed")
-    assert entry.actor_label == "s.schmitz"
+    assert entry.actor_label == "Sabine Schmitz (S-4711)"
     assert entry.changes == {"title": [old_title, "Hundesteuer anmelden (Bello-Edition)"]}
     hits = search.search("Bello").hits
     assert [h.service.slug for h in hits] == ["hundesteuer-anmelden"]
 
     history = client.get(f"/verwaltung/catalog/service/{service.pk}/history/").content.decode()
-    assert "s.schmitz" in history and "Bello-Edition" in history and old_title in history
+    assert "Sabine Schmitz" in history and "Bello-Edition" in history and old_title in history
 
 
 @pytest.mark.django_db
@@ -103,7 +104,20 @@ def test_residents_cannot_enter_the_back_office(client):
     client.force_login(UserFactory())
     response = client.get("/verwaltung/catalog/service/")
     assert response.status_code == 302
-    assert "/verwaltung/login/" in response["Location"]
+    assert "/verwaltung/anmelden/" in client.get(response["Location"])["Location"]
+
+
+@pytest.mark.django_db
+def test_staff_without_the_editor_role_cannot_edit_the_catalogue(client):
+    client.force_login(StaffFactory(roles=[Role.CASEWORKER]))
+    service = Service.objects.get(slug="hundesteuer-anmelden")
+    assert client.get(f"/verwaltung/catalog/service/{service.pk}/change/").status_code == 403
+    response = client.post(
+        f"/verwaltung/catalog/service/{service.pk}/change/", admin_form(service, title="Gehackt")
+    )
+    assert response.status_code == 403
+    service.refresh_from_db()
+    assert service.title != "Gehackt"
 
 
 @pytest.mark.django_db

@@ -19,6 +19,8 @@ from .models import (
 class CatalogAdmin(AuditedAdmin):
     """Catalogue pages save through ``catalog.services`` (search index, audit trail)."""
 
+    policy_action = "catalog.edit"
+
     def snapshot(self, obj: models.Model) -> dict[str, Any]:
         return services.snapshot(obj)
 

@@ -1,5 +1,6 @@
 """The back office shell (/verwaltung/) and what every audited admin page shares."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
@@ -17,7 +18,45 @@ admin.site.site_title = _("Verwaltung")
 admin.site.index_title = _("Übersicht")
 
 
-class AuditedAdmin(admin.ModelAdmin):
+# Who may use a back-office page: decided by the accounts policy once it is loaded
+# (accounts registers it in its AppConfig.ready); until then only superusers.
+def _superusers_only(user: Any, action: str) -> bool:
+    return bool(getattr(user, "is_superuser", False))
+
+
+_permission_check: Callable[[Any, str], bool] = _superusers_only
+
+
+def set_permission_check(check: Callable[[Any, str], bool]) -> None:
+    global _permission_check
+    _permission_check = check
+
+
+class PolicyAdmin(admin.ModelAdmin):
+    """A back-office page allowed by the permission ``policy_action``, not by model permissions."""
+
+    policy_action = "staff.manage"
+
+    def _allowed(self, request: HttpRequest) -> bool:
+        return _permission_check(request.user, self.policy_action)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+
+class AuditedAdmin(PolicyAdmin):
     """Saves through the module's service functions and shows the audit trail as history.
 
     Subclasses point ``changed`` and ``deleted`` at their module's services; the
@@ -75,7 +114,9 @@ class AuditedAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(PolicyAdmin):
+    policy_action = "audit.view"
+
     list_display = ("created_at", "action", "actor_label", "object_repr")
     list_filter = ("action",)
     search_fields = ("action", "object_repr", "actor_label")
@@ -92,7 +133,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessibilityFeedback)
-class AccessibilityFeedbackAdmin(admin.ModelAdmin):
+class AccessibilityFeedbackAdmin(PolicyAdmin):
+    policy_action = "catalog.edit"
+
     list_display = ("created_at", "page_url", "handled")
     list_filter = ("handled",)
     readonly_fields = ("created_at", "name", "email", "page_url", "message")

@@ -52,12 +52,15 @@ def record(
     changes: Mapping[str, Any] | None = None,
     data: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry. ``actor`` is a user or ``None`` for the system."""
+    """Append one entry. ``actor`` is a user or ``None`` for the system; the entry names the
+    actor by ``audit_label`` (a pseudonym for residents), never by e-mail address."""
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEntry.objects.create(
         action=action,
         actor=actor if is_user else None,
-        actor_label=(actor.get_username() if is_user else "System")[:150],
+        actor_label=(
+            (getattr(actor, "audit_label", None) or actor.get_username()) if is_user else "System"
+        )[:150],
         object_type=ContentType.objects.get_for_model(target) if target is not None else None,
         object_id=str(target.pk) if target is not None else "",
         object_repr=str(target)[:200] if target is not None else "",

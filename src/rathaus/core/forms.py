@@ -12,9 +12,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.forms.renderers import TemplatesSetting
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["KernFormRenderer", "TextField", "reject_control_characters"]
+__all__ = ["KernFormRenderer", "TextField", "posted", "reject_control_characters"]
 
 # Tab, line feed and carriage return are fine in long text; the rest of C0/C1 is not.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -26,6 +27,11 @@ def reject_control_characters(value: str) -> None:
             _("Der Text enthält unsichtbare Steuerzeichen. Bitte geben Sie ihn erneut ein."),
             code="control_characters",
         )
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The form data of a POST, even an empty one (``request.POST or None`` would drop it)."""
+    return request.POST if request.method == "POST" else None
 
 
 class TextField(forms.CharField):

@@ -73,3 +73,17 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname}:{self.pid}"
+
+
+class PeriodicRun(models.Model):
+    """A daily job was enqueued for this day; the unique pair stops a second worker doing it too."""
+
+    name = models.CharField(max_length=200)
+    day = models.DateField()
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="unique_periodic_run")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.day:%d.%m.%Y}"

@@ -11,6 +11,8 @@ from .models import District, Office, OpeningHours, Quarter
 class OfficeAuditedAdmin(AuditedAdmin):
     """Office history shows the opening hours too, not just the office's own fields."""
 
+    policy_action = "offices.edit"
+
     def snapshot(self, obj: models.Model) -> dict[str, Any]:
         data = super().snapshot(obj)
         if isinstance(obj, Office) and obj.pk:
@@ -39,5 +41,7 @@ class QuarterInline(admin.TabularInline):
 
 @admin.register(District)
 class DistrictAdmin(AuditedAdmin):
+    policy_action = "offices.edit"
+
     list_display = ("number", "name")
     inlines = (QuarterInline,)

@@ -3,15 +3,12 @@ import sys
 import time
 
 from django.apps import apps
-from django.contrib.auth import get_user_model
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from rathaus.core import audit
-
-DEMO_STAFF_USER = "verwaltung"
-DEMO_STAFF_PASSWORD = "rathaus-demo"  # noqa: S105 -- printed on purpose; `rathaus check` flags it
 
 
 class Command(BaseCommand):
@@ -35,7 +32,6 @@ class Command(BaseCommand):
             for config in apps.get_app_configs():
                 if loader := getattr(config, "load_demo", None):
                     loader(scale=scale, log=self.stdout.write)
-            self._staff_user()
             audit.record("rathaus.core.demo.loaded", data={"scale": scale})
         self.stdout.write(
             f"Demodaten geladen (Faktor {scale}) in {time.monotonic() - started:.1f} s."
@@ -43,26 +39,20 @@ class Command(BaseCommand):
         if not load_only:
             self._serve(host, port)
 
-    def _staff_user(self) -> None:
-        user_model = get_user_model()
-        if not user_model.objects.filter(username=DEMO_STAFF_USER).exists():
-            user_model.objects.create_superuser(
-                DEMO_STAFF_USER, "verwaltung@demo.duesseldorf.invalid", DEMO_STAFF_PASSWORD
-            )
-
     def _serve(self, host: str, port: int) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
         worker = subprocess.Popen([sys.executable, "-m", "rathaus.cli", "worker"])
         url = f"http://{host}:{port}/"
+        passkeys = f"http://{settings.WEBAUTHN_RP_ID}:{port}/"
         self.stdout.write(
             self.style.SUCCESS(
                 "\n".join(
                     [
                         "",
                         f"  Rathaus Düsseldorf (Demo):  {url}",
-                        f"  Verwaltung:                 {url}verwaltung/",
-                        f"  Anmeldung Verwaltung:       Benutzer „{DEMO_STAFF_USER}“, "
-                        f"Passwort „{DEMO_STAFF_PASSWORD}“",
+                        f"  Mit Passkeys (Konto, Verwaltung): {passkeys}",
+                        f"  Verwaltung:                 {passkeys}verwaltung/ – Anmeldung nur mit "
+                        "Passkey; einrichten über einen der Links oben",
                         "  Hintergrundaufgaben:        läuft (rathaus worker)",
                         "  Beenden mit Strg+C.",
                         "",

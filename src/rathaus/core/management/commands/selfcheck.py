@@ -13,8 +13,6 @@ from django.utils import timezone
 
 from rathaus.core.models import WorkerHeartbeat
 
-from .demo import DEMO_STAFF_USER
-
 OK, WARN, FAIL = "OK", "WARNUNG", "FEHLER"
 WORKER_SILENCE = timedelta(seconds=60)
 
@@ -86,9 +84,13 @@ def check_worker() -> tuple[str, str]:
 
 
 def check_demo_accounts() -> tuple[str, str]:
-    if get_user_model().objects.filter(username=DEMO_STAFF_USER).exists():
-        return WARN, f"Demo-Zugang „{DEMO_STAFF_USER}“ existiert: in Produktion löschen"
-    return OK, "keine Demo-Zugänge"
+    demo = get_user_model().objects.filter(email__endswith="@demo.duesseldorf.invalid")
+    if demo.exists():
+        return (
+            WARN,
+            f"{demo.count()} Demo-Konten (…@demo.duesseldorf.invalid): in Produktion löschen",
+        )
+    return OK, "keine Demo-Konten"
 
 
 CHECKS = [

@@ -8,6 +8,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from rathaus.core import periodic
 from rathaus.core.models import WorkerHeartbeat
 
 HEARTBEAT_SECONDS = 15
@@ -30,6 +31,7 @@ def _heartbeat_loop(worker_id: str, started_at, stop: threading.Event) -> None:
         try:
             close_old_connections()
             _beat(worker_id, started_at)
+            periodic.enqueue_due()
         except Exception:  # a missed beat is reported by `rathaus check`, not fatal here
             connection.close()
 
@@ -45,6 +47,7 @@ class Command(BaseCommand):
         worker_id = f"{socket.gethostname()[:40]}-{os.getpid()}-{get_random_string(8)}"
         started_at = timezone.now()
         _beat(worker_id, started_at)
+        periodic.enqueue_due()
         stop = threading.Event()
         thread = threading.Thread(
             target=_heartbeat_loop, args=(worker_id, started_at, stop), daemon=True

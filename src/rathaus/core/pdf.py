@@ -1,0 +1,39 @@
+"""Real PDF documents (letters, receipts, decisions) rendered from templates with WeasyPrint.
+
+Rendering loads nothing from the network: the only resources a document may use
+are our own static files (KERN's Fira Sans, the coat of arms), read from disk.
+"""
+
+import mimetypes
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+__all__ = ["render"]
+
+
+class StaticFilesOnly(URLFetcher):
+    """Serves ``/static/…`` from the app's own files and refuses every other URL."""
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        path = urlsplit(url).path
+        if path.startswith(settings.STATIC_URL):
+            found = finders.find(path.removeprefix(settings.STATIC_URL))
+            if found:
+                kind = mimetypes.guess_type(found)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, Path(found).read_bytes(), {"Content-Type": kind})
+        raise ValueError(f"PDF documents load only our own static files, not {url}")
+
+
+def render(template: str, context: dict[str, Any], *, request: HttpRequest | None = None) -> bytes:
+    """The PDF of ``template`` rendered with ``context``."""
+    html = render_to_string(template, context, request=request)
+    base_url = request.build_absolute_uri("/") if request else "http://localhost/"
+    return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesOnly()).write_pdf()
