@@ -207,3 +207,16 @@ def test_registration_without_user_verification_is_refused(
     result = register(client, Authenticator(), user_verified=False)
     assert result["response"].status_code == 400
     assert not User.objects.filter(email="ohne-uv@beispiel.de").exists()
+
+
+@pytest.mark.django_db
+def test_attempts_with_one_passkey_are_limited_per_account(resident):
+    resident.sign_up()
+    resident.client.post("/konto/abmelden/")
+    resident.client.get("/konto/anmelden/")
+    statuses = [
+        authenticate(resident.client, resident.device, tamper=True)["response"].status_code
+        for _ in range(21)
+    ]
+    assert statuses[:20] == [400] * 20
+    assert statuses[20] == 429

@@ -28,6 +28,7 @@ def admin_form(service: Service, **changes) -> dict:
         "keywords": service.keywords,
         "synonyms": service.synonyms,
         "popularity": service.popularity,
+        "requires_strong_auth": "on" if service.requires_strong_auth else "",
         "last_reviewed": service.last_reviewed.isoformat() if service.last_reviewed else "",
     }
     channels = list(service.channels.all())

@@ -65,6 +65,7 @@ class ServiceAdmin(CatalogAdmin):
                 )
             },
         ),
+        ("Online-Antrag", {"fields": ("requires_strong_auth",)}),
         ("Suche", {"fields": ("keywords", "synonyms", "popularity", "last_reviewed")}),
     )
 

@@ -98,6 +98,9 @@ class ServiceDetail(Schema):
     keywords: list[str]
     synonyms: list[str]
     life_situations: list[LifeSituationRef]
+    requires_strong_auth: bool = Field(
+        description="Submitting online needs a passkey confirmation (user verification)."
+    )
     last_reviewed: date | None
     updated_at: datetime
 
@@ -180,6 +183,7 @@ def get_service(request: HttpRequest, slug: str) -> dict:
         "keywords": service.keyword_list(),
         "synonyms": service.synonym_list(),
         "life_situations": list(service.life_situations.all()),
+        "requires_strong_auth": service.requires_strong_auth,
         "last_reviewed": service.last_reviewed,
         "updated_at": service.updated_at,
     }

@@ -111,6 +111,14 @@ class Service(models.Model):
         blank=True,
     )
     last_reviewed = models.DateField(_("Zuletzt geprüft am"), null=True, blank=True)
+    requires_strong_auth = models.BooleanField(
+        _("Bestätigung mit Passkey nötig"),
+        default=False,
+        help_text=_(
+            "Offizielle Anträge: vor dem Absenden bestätigt die Person mit ihrem Passkey "
+            "(Nutzerverifikation, höchstens 15 Minuten alt)."
+        ),
+    )
     popularity = models.PositiveIntegerField(
         _("Nachfrage pro Monat"), default=0, help_text=_("Ordnet die meistgenutzten Leistungen.")
     )

@@ -207,6 +207,13 @@ def authentication_finish(request: HttpRequest) -> JsonResponse:
     kind = context.get("kind", "signin")
     try:
         data = _body(request)
+        answer = data.get("credential")
+        credential_id = str(answer.get("rawId", "") if isinstance(answer, dict) else "")[:1400]
+        # Per account, too: attempts with one passkey from many addresses are limited as well.
+        if not ratelimit.hit("passkey-account", credential_id, limit=20, window=600):
+            return _error(
+                _("Zu viele Versuche mit diesem Passkey. Bitte warten Sie einige Minuten."), 429
+            )
         challenge = ceremonies.consume_challenge(_own_challenge(request, data), "authentication")
         assertion = ceremonies.verify_authentication(
             request, challenge, data.get("credential"), require_uv=kind == "step_up"

@@ -304,7 +304,7 @@ def access_code(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
         code = assisted.find_access_code(form.cleaned_data["code"])
-        if not _limit(request, "access-code", limit=10):
+        if not _limit(request, "access-code", email, limit=10):
             form.add_error(None, TOO_MANY)
         elif code is None or (code.account_id and code.account.email != email):
             form.add_error(

@@ -74,6 +74,11 @@ def load_services(scale: int, topics: dict[str, Topic]) -> dict[str, Service]:
                     if s.get("last_reviewed")
                     else None,
                     "popularity": s.get("popularity", 0),
+                    # Official requests online need the passkey step-up.
+                    "requires_strong_auth": s.get(
+                        "requires_strong_auth",
+                        any(c["kind"] == "online" for c in s.get("channels", [])),
+                    ),
                     "is_published": True,
                 }
             )
