@@ -225,6 +225,8 @@ RATHAUS = {
     "CITY_NAME": os.environ.get("CITY_NAME", "Landeshauptstadt Düsseldorf"),
     "CITY_SHORT_NAME": os.environ.get("CITY_SHORT_NAME", "Düsseldorf"),
     "DEMO_NOTICE": env_bool("DEMO_NOTICE", True),
+    # Shows the mails written to var/mail/ at /demo/postfach/ (make run). Never in production.
+    "DEMO_MAILBOX": env_bool("DEMO_MAILBOX", False) and not os.environ.get("EMAIL_HOST"),
     "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "rathaus@demo.duesseldorf.invalid"),
     "ACCESSIBILITY_EMAIL": os.environ.get(
         "ACCESSIBILITY_EMAIL", "barrierefreiheit@demo.duesseldorf.invalid"

@@ -11,4 +11,5 @@ urlpatterns = [
     path("datenschutz/", views.privacy, name="privacy"),
     path("barrierefreiheit/", views.accessibility, name="accessibility"),
     path("kontakt/", views.contact, name="contact"),
+    path("demo/postfach/", views.demo_mailbox, name="demo_mailbox"),
 ]

@@ -1,9 +1,12 @@
 from datetime import UTC, timedelta
+from email import message_from_bytes
+from email import policy as email_policy
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -89,6 +92,28 @@ def accessibility(request: HttpRequest) -> HttpResponse:
             page = ""
         form = AccessibilityFeedbackForm(initial={"page_url": page})
     return render(request, "core/accessibility.html", {"form": form})
+
+
+def demo_mailbox(request: HttpRequest) -> HttpResponse:
+    """The demo's mailbox: the newest mails written to var/mail/, so a visitor can open links."""
+    if not settings.RATHAUS["DEMO_MAILBOX"]:
+        raise Http404
+    folder = Path(settings.EMAIL_FILE_PATH)
+    files = sorted(folder.glob("*.log"), key=lambda p: p.stat().st_mtime, reverse=True)[:10]
+    mails = []
+    for path in files:
+        for chunk in reversed(path.read_bytes().split(b"\n" + b"-" * 79 + b"\n")):
+            if chunk.strip():
+                message = message_from_bytes(chunk, policy=email_policy.default)
+                mails.append(
+                    {
+                        "subject": message["Subject"],
+                        "to": message["To"],
+                        "date": message["Date"],
+                        "body": message.get_body(preferencelist=("plain",)).get_content(),
+                    }
+                )
+    return render(request, "core/demo_mailbox.html", {"mails": mails[:20]})
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
