@@ -129,3 +129,17 @@ def test_the_admin_creates_staff_and_shows_the_enrolment_link_once(client):
     caseworker = StaffFactory(roles=[Role.CASEWORKER])
     client.force_login(caseworker)
     assert client.get("/verwaltung/accounts/staffaccount/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_session_cookies_are_http_only_and_same_site(resident, settings):
+    resident.sign_up()
+    resident.client.post("/konto/abmelden/")
+    resident.client.get("/konto/anmelden/")
+    from .conftest import authenticate
+
+    response = authenticate(resident.client, resident.device)["response"]
+    cookie = response.cookies["sessionid"]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+    assert settings.SESSION_COOKIE_SECURE == settings.HTTPS  # secure whenever served over TLS
