@@ -74,6 +74,13 @@ def authenticate(client, authenticator: Authenticator, **kwargs) -> dict:
     return {"response": response, "started": started, "answer": answer}
 
 
+def open_signup_link(client, mail_dir: Path, capture, email: str) -> None:
+    """Ask for a sign-up link and open it, as someone would from their mailbox."""
+    with capture(execute=True):
+        client.post("/konto/registrieren/", {"email": email})
+    client.get(link_in_last_mail(mail_dir, email))
+
+
 class Resident:
     """A person with a device: signs up by e-mail link and passkey, then signs in and steps up."""
 
@@ -82,9 +89,7 @@ class Resident:
         self.device = Authenticator()
 
     def sign_up(self) -> User:
-        with self.capture(execute=True):
-            self.client.post("/konto/registrieren/", {"email": self.email})
-        self.client.get(link_in_last_mail(self.mail_dir, self.email))
+        open_signup_link(self.client, self.mail_dir, self.capture, self.email)
         result = register(self.client, self.device)
         assert result["response"].status_code == 200, result["response"].content
         return User.objects.get(email=self.email)

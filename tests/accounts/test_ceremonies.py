@@ -10,7 +10,7 @@ from rathaus.accounts.models import Challenge, Passkey, User
 from rathaus.core.models import AuditEntry
 from tests.passkeys import Authenticator
 
-from .conftest import authenticate, post_json, register
+from .conftest import authenticate, open_signup_link, post_json, register
 
 
 @pytest.mark.django_db
@@ -58,11 +58,7 @@ def test_an_answer_for_another_origin_is_refused(resident):
 def test_a_passkey_made_for_another_relying_party_is_refused(
     client, mail_dir, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post("/konto/registrieren/", {"email": "rp@beispiel.de"})
-    from .conftest import link_in_last_mail
-
-    client.get(link_in_last_mail(mail_dir, "rp@beispiel.de"))
+    open_signup_link(client, mail_dir, django_capture_on_commit_callbacks, "rp@beispiel.de")
     result = register(client, Authenticator(), rp_id="phishing.example")
     assert result["response"].status_code == 400
     assert not User.objects.filter(email="rp@beispiel.de").exists()
@@ -199,11 +195,7 @@ def test_ceremony_endpoints_need_the_csrf_token():
 def test_registration_without_user_verification_is_refused(
     client, mail_dir, django_capture_on_commit_callbacks
 ):
-    from .conftest import link_in_last_mail
-
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post("/konto/registrieren/", {"email": "ohne-uv@beispiel.de"})
-    client.get(link_in_last_mail(mail_dir, "ohne-uv@beispiel.de"))
+    open_signup_link(client, mail_dir, django_capture_on_commit_callbacks, "ohne-uv@beispiel.de")
     result = register(client, Authenticator(), user_verified=False)
     assert result["response"].status_code == 400
     assert not User.objects.filter(email="ohne-uv@beispiel.de").exists()

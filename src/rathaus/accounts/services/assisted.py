@@ -126,25 +126,23 @@ def issue_access_code(
     return code, raw
 
 
+def _usable_codes():
+    return AccessCode.objects.select_related("person", "account").filter(
+        used_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
 def find_access_code(raw: str) -> AccessCode | None:
+    """The unused, unexpired code of a letter, from what the person typed."""
     plain = secrets.normalise_code(raw)
     if len(plain) != 14:
         return None
-    return (
-        AccessCode.objects.select_related("person", "account")
-        .filter(digest=secrets.digest(plain), used_at__isnull=True, expires_at__gt=timezone.now())
-        .first()
-    )
+    return _usable_codes().filter(digest=secrets.digest(plain)).first()
 
 
 def find_access_code_by_pk(pk: object) -> AccessCode | None:
-    if not pk:
-        return None
-    return (
-        AccessCode.objects.select_related("person", "account")
-        .filter(pk=pk, used_at__isnull=True, expires_at__gt=timezone.now())
-        .first()
-    )
+    """The same, for a code a page already found and remembered in the session."""
+    return _usable_codes().filter(pk=pk).first() if pk else None
 
 
 def redeem_access_code(

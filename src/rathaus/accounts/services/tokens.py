@@ -30,25 +30,22 @@ def issue(
     return raw
 
 
+def _usable(purpose: str):
+    return Token.objects.filter(
+        purpose=purpose, used_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
 def find(raw: str, purpose: str) -> Token | None:
     """The unused, unexpired token with this value, or ``None``."""
     if not raw or len(raw) > 100:
         return None
-    return Token.objects.filter(
-        digest=secrets.digest(raw),
-        purpose=purpose,
-        used_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    ).first()
+    return _usable(purpose).filter(digest=secrets.digest(raw)).first()
 
 
 def find_by_pk(pk: object, purpose: str) -> Token | None:
     """The same, for a token a page already found and remembered in the session."""
-    if not pk:
-        return None
-    return Token.objects.filter(
-        pk=pk, purpose=purpose, used_at__isnull=True, expires_at__gt=timezone.now()
-    ).first()
+    return _usable(purpose).filter(pk=pk).first() if pk else None
 
 
 def use(token: Token) -> bool:

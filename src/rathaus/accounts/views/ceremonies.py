@@ -9,7 +9,8 @@ import json
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -40,6 +41,17 @@ def safe_next(request: HttpRequest, candidate: str | None, default: str) -> str:
 def start_registration(request: HttpRequest, kind: str, **context: Any) -> None:
     """Remember what the next passkey registration is for (set by the page that offers it)."""
     request.session[REGISTRATION] = {"kind": kind, "user_handle": new_user_handle(), **context}
+
+
+def link_registration_page(
+    request: HttpRequest, raw: str, *, purpose: str, kind: str, template: str, context: dict
+) -> HttpResponse:
+    """The page behind a one-time link that offers to create a passkey (sign-up, enrolment)."""
+    token = tokens.find(raw, purpose)
+    if token is None:
+        return render(request, "accounts/link_invalid.html", status=404)
+    start_registration(request, kind, token=token.pk)
+    return render(request, template, {"token": token, "email": token.email, **context})
 
 
 def start_authentication(request: HttpRequest, kind: str, next_url: str) -> None:

@@ -23,9 +23,15 @@ from ..forms import (
     SignupForm,
 )
 from ..models import Passkey, Token
-from ..services import access_log, assisted, passkeys, privacy, sessions, signup, tokens
+from ..services import access_log, assisted, passkeys, privacy, sessions, signup
 from ..services.passkeys import PasskeyError
-from .ceremonies import NEW_CODES, safe_next, start_authentication, start_registration
+from .ceremonies import (
+    NEW_CODES,
+    link_registration_page,
+    safe_next,
+    start_authentication,
+    start_registration,
+)
 
 TOO_MANY = _("Zu viele Versuche in kurzer Zeit. Bitte warten Sie eine Stunde.")
 
@@ -63,14 +69,13 @@ def signup_start(request: HttpRequest) -> HttpResponse:
 
 @on_passkey_host
 def signup_passkey(request: HttpRequest, token: str) -> HttpResponse:
-    found = tokens.find(token, Token.Purpose.SIGNUP)
-    if found is None:
-        return render(request, "accounts/link_invalid.html", status=404)
-    start_registration(request, "signup", token=found.pk)
-    return render(
+    return link_registration_page(
         request,
-        "accounts/register_passkey.html",
-        {"email": found.email, "form": PasskeyNameForm(initial={"name": _("Mein Passkey")})},
+        token,
+        purpose=Token.Purpose.SIGNUP,
+        kind="signup",
+        template="accounts/register_passkey.html",
+        context={"form": PasskeyNameForm(initial={"name": _("Mein Passkey")})},
     )
 
 

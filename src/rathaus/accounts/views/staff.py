@@ -16,8 +16,8 @@ from .. import policy
 from ..decorators import on_passkey_host
 from ..forms import PasskeyNameForm, PersonForm, PersonSearchForm, RepresentAccountForm
 from ..models import Person, Representation, Token, User
-from ..services import access_log, assisted, tokens
-from .ceremonies import safe_next, start_authentication, start_registration
+from ..services import access_log, assisted
+from .ceremonies import link_registration_page, safe_next, start_authentication
 
 ASSIST = "residents.assist"
 
@@ -33,17 +33,13 @@ def staff_signin(request: HttpRequest) -> HttpResponse:
 
 @on_passkey_host
 def staff_enrol(request: HttpRequest, token: str) -> HttpResponse:
-    found = tokens.find(token, Token.Purpose.STAFF_ENROLMENT)
-    if found is None:
-        return render(request, "accounts/link_invalid.html", status=404)
-    start_registration(request, "staff", token=found.pk)
-    return render(
+    return link_registration_page(
         request,
-        "accounts/staff/enrol.html",
-        {
-            "staff_member": found.user,
-            "form": PasskeyNameForm(initial={"name": _("Dienst-Passkey")}),
-        },
+        token,
+        purpose=Token.Purpose.STAFF_ENROLMENT,
+        kind="staff",
+        template="accounts/staff/enrol.html",
+        context={"form": PasskeyNameForm(initial={"name": _("Dienst-Passkey")})},
     )
 
 
