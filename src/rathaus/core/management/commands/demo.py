@@ -50,9 +50,10 @@ class Command(BaseCommand):
                     [
                         "",
                         f"  Rathaus Düsseldorf (Demo):  {url}",
-                        f"  Mit Passkeys (Konto, Verwaltung): {passkeys}",
-                        f"  Verwaltung:                 {passkeys}verwaltung/ – Anmeldung nur mit "
-                        "Passkey; einrichten über einen der Links oben",
+                        f"  Konto und Passkeys:         {passkeys}konto/",
+                        f"  Verwaltung:                 {passkeys}verwaltung/ (nur mit Passkey: "
+                        "zuerst einen der Einrichtungslinks oben öffnen)",
+                        f"  Demo-Postfach:              {url}demo/postfach/",
                         "  Hintergrundaufgaben:        läuft (rathaus worker)",
                         "  Beenden mit Strg+C.",
                         "",
