@@ -62,6 +62,15 @@ def mail_dir(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def relying_party(request, settings):
+    """The test client's host is the relying party, as a real domain would be (the live
+    server of the browser tests runs on localhost, the default)."""
+    if "live_server" not in request.fixturenames:
+        settings.WEBAUTHN_RP_ID = "testserver"
+        settings.WEBAUTHN_ORIGINS = []
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_at_once(settings):
     """Queued tasks run when enqueued; tests of the worker itself switch the real queue back on."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

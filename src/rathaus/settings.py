@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "rathaus.offices",
     "rathaus.accounts",
     "rathaus.catalog",
+    "rathaus.applications",
 ]
 
 MIDDLEWARE = [
@@ -153,7 +154,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Uploads and generated documents: outside the web root, served only through views that
+# check who may see them (no MEDIA_URL).
 MEDIA_ROOT = VAR_DIR / "files"
+# An upload to a form field may not exceed this (per field lower limits apply).
+FILE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+# clamd for virus scanning: a socket path or tcp://host:port; empty = no scanning.
+CLAMAV_SOCKET = os.environ.get("CLAMAV_SOCKET", "")
+# Reference numbers of cases: DUS-2026-000123.
+CASE_REFERENCE_PREFIX = os.environ.get("CASE_REFERENCE_PREFIX", "DUS")
+# Unsubmitted drafts are deleted after this many days.
+DRAFT_RETENTION_DAYS = 30
 
 # --- Security -------------------------------------------------------------------
 HTTPS = env_bool("HTTPS")  # set when served behind TLS
@@ -172,6 +183,7 @@ CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "mailto:security@demo.duesseldorf.invalid")
 
@@ -222,6 +234,8 @@ LOGGING = {
 
 # --- Rathaus --------------------------------------------------------------------
 RATHAUS = {
+    # Where residents reach this installation; used for links in mails sent by the worker.
+    "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://localhost:8000").rstrip("/"),
     "CITY_NAME": os.environ.get("CITY_NAME", "Landeshauptstadt Düsseldorf"),
     "CITY_SHORT_NAME": os.environ.get("CITY_SHORT_NAME", "Düsseldorf"),
     "DEMO_NOTICE": env_bool("DEMO_NOTICE", True),

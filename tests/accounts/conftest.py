@@ -15,13 +15,6 @@ from tests.passkeys import Authenticator
 ORIGIN = "http://testserver"
 
 
-@pytest.fixture(autouse=True)
-def relying_party(settings):
-    """The test client's host is the relying party, as a real domain would be."""
-    settings.WEBAUTHN_RP_ID = "testserver"
-    settings.WEBAUTHN_ORIGINS = []
-
-
 def mails(mail_dir: Path) -> list:
     if not mail_dir.exists():
         return []

@@ -1,5 +1,7 @@
 """Nobody sees data that is not theirs: every page with personal data, tried the other way round."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
@@ -122,7 +124,7 @@ def test_young_access_log_entries_cannot_be_deleted_on_postgresql():
             record_type="Test",
             record_id="2",
             purpose="alt",
-            accessed_at=timezone.now() - timezone.timedelta(days=731),
+            accessed_at=timezone.now() - timedelta(days=731),
         )
         old.save()
         AccessLogEntry.objects.filter(pk=old.pk).delete()

@@ -28,14 +28,14 @@ DEMO_STAFF = [
         "Kübra Yılmaz",
         "S-0102",
         [Role.CASEWORKER],
-        ["buergerbuero-bilk"],
+        ["buergerbuero-bilk", "buergerbuero-mitte"],
     ),
     (
         "j.schneider@demo.duesseldorf.invalid",
         "Jonas Schneider",
         "S-0203",
         [Role.CASEWORKER, Role.TEAM_LEAD],
-        ["buergerbuero-benrath"],
+        ["buergerbuero-benrath", "umweltamt", "steueramt", "amt-fuer-verkehrsmanagement", "awista"],
     ),
 ]
 

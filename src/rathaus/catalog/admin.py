@@ -61,6 +61,8 @@ class ServiceAdmin(CatalogAdmin):
                     "fee_amount",
                     "fee_note",
                     "processing_time",
+                    "target_days",
+                    "retention_days",
                     "legal_basis",
                 )
             },

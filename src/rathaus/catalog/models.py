@@ -88,6 +88,19 @@ class Service(models.Model):
         _("Gebührenregel"), blank=True, help_text=_("Staffelung, Ermäßigungen, Gebührenfreiheit.")
     )
     processing_time = models.CharField(_("Bearbeitungsdauer"), max_length=300, blank=True)
+    target_days = models.PositiveSmallIntegerField(
+        _("Frist in Tagen"),
+        default=30,
+        help_text=_("Bis wann ein Antrag entschieden sein soll; danach gilt er als überfällig."),
+    )
+    retention_days = models.PositiveIntegerField(
+        _("Aufbewahrung in Tagen"),
+        default=3650,
+        help_text=_(
+            "So lange nach dem Abschluss bleiben Anträge erhalten; danach werden sie gelöscht "
+            "oder anonymisiert."
+        ),
+    )
     legal_basis = models.TextField(_("Rechtsgrundlage"), blank=True)
     office = models.ForeignKey(
         "offices.Office",

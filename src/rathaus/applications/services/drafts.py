@@ -1,0 +1,221 @@
+"""From the first page to the submitted application: drafts, pages, files, submission."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rathaus.accounts.models import Person, Representation, User
+from rathaus.catalog.models import Service
+from rathaus.core import audit
+from rathaus.core.uploads import check_upload
+
+from ..formdef.engine import FormSchema, validate_all
+from ..models import Application, FormDefinition, StoredFile
+from . import events, numbering, receipts
+
+
+class SubmissionError(Exception):
+    """The application cannot be submitted; ``pages`` says where the problems are."""
+
+    def __init__(self, message: str, pages: dict[int, dict[str, list[str]]] | None = None):
+        super().__init__(message)
+        self.pages = pages or {}
+
+
+def current_form(service: Service) -> FormDefinition | None:
+    """The newest published version of the service's form."""
+    return FormDefinition.objects.filter(service=service).order_by("-version").first()
+
+
+def schema_of(application: Application) -> FormSchema:
+    return FormSchema(schema=application.form.schema, version=application.form.version)
+
+
+def start(
+    service: Service,
+    *,
+    applicant: User | None = None,
+    person: Person | None = None,
+    on_behalf: Representation | None = None,
+    entered_by: User | None = None,
+    channel: str = Application.Channel.ONLINE,
+) -> Application:
+    form = current_form(service)
+    if form is None:
+        raise SubmissionError(_("Für diese Leistung gibt es noch kein Online-Formular."))
+    application = Application.objects.create(
+        service=service,
+        form=form,
+        applicant=applicant,
+        person=person,
+        on_behalf=on_behalf,
+        entered_by=entered_by,
+        channel=channel,
+        draft_expires_at=timezone.now() + timedelta(days=settings.DRAFT_RETENTION_DAYS),
+    )
+    return application
+
+
+def save_answers(
+    application: Application, values: dict[str, Any], *, replace_prefixes: tuple[str, ...] = ()
+) -> None:
+    """Keep what was entered on a page (also when it is not yet complete).
+
+    Answers whose names start with one of ``replace_prefixes`` (the rows of a repeating
+    group) are dropped first, so a removed row does not come back.
+    """
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status != Application.Status.DRAFT:
+            raise SubmissionError(
+                _("Dieser Antrag ist schon eingereicht und kann nicht mehr geändert werden.")
+            )
+        kept = {
+            name: value
+            for name, value in locked.answers.items()
+            if not any(name.startswith(prefix) for prefix in replace_prefixes)
+        }
+        locked.answers = {**kept, **values}
+        locked.draft_expires_at = timezone.now() + timedelta(days=settings.DRAFT_RETENTION_DAYS)
+        locked.save(update_fields=["answers", "draft_expires_at", "updated_at"])
+        application.answers = locked.answers
+
+
+def check_files(application: Application, key: str, uploads: list, *, spec: dict) -> list:
+    """Check uploads for a file question without storing them (German ValidationError)."""
+    checked = [
+        (
+            upload,
+            check_upload(
+                upload,
+                kinds=spec.get("accept") or ("pdf", "jpeg", "png"),
+                max_mb=spec.get("max_size_mb"),
+            ),
+        )
+        for upload in uploads
+    ]
+    limit = spec.get("max_items") or 5
+    if len(application.answers.get(key, [])) + len(checked) > limit:
+        raise ValidationError(_("Zu dieser Frage passen höchstens %(n)d Dateien.") % {"n": limit})
+    return checked
+
+
+def attach_files(
+    application: Application, key: str, uploads: list, *, spec: dict, by: Any
+) -> list[int]:
+    """Check and store uploads for a file question; returns the ids now held by the answer.
+
+    Raises ValidationError (German) for a wrong kind, a too big or infected file;
+    nothing of that upload is stored then.
+    """
+    checked = check_files(application, key, uploads, spec=spec)
+    ids = list(application.answers.get(key, []))
+    with transaction.atomic():
+        for upload, result in checked:
+            stored = StoredFile(
+                application=application,
+                field_key=key,
+                original_name=upload.name[:200],
+                content_type=result.content_type,
+                size=result.size,
+                uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+            )
+            stored.file.save(upload.name, upload, save=False)
+            stored.save()
+            ids.append(stored.pk)
+        save_answers(application, {key: ids})
+    return ids
+
+
+def remove_file(application: Application, key: str, file_id: int) -> None:
+    with transaction.atomic():
+        stored = StoredFile.objects.filter(
+            application=application, field_key=key, pk=file_id
+        ).first()
+        if stored is None:
+            return
+        save_answers(
+            application, {key: [i for i in application.answers.get(key, []) if i != file_id]}
+        )
+        stored.file.delete(save=False)
+        stored.delete()
+
+
+def submit(application: Application, *, by: Any, received_on=None) -> Application:
+    """Validate every page again, number the case, hand it to the office, queue the receipt."""
+    form = schema_of(application)
+    result = validate_all(form, application.answers)
+    if not result.ok:
+        raise SubmissionError(_("Bitte prüfen Sie die markierten Angaben."), result.errors)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status != Application.Status.DRAFT:
+            raise SubmissionError(_("Dieser Antrag wurde schon eingereicht."))
+        locked.reference = numbering.next_reference()
+        locked.status = Application.Status.RECEIVED
+        locked.cleaned = result.values
+        locked.submitted_at = now
+        locked.received_on = received_on or timezone.localdate()
+        locked.due_on = locked.received_on + timedelta(days=locked.service.target_days)
+        locked.office = locked.service.office
+        locked.draft_expires_at = None
+        locked.save()
+        events.record(
+            locked,
+            "status",
+            by=by,
+            from_status=Application.Status.DRAFT,
+            to_status=Application.Status.RECEIVED,
+            text=_("Eingegangen per %(channel)s") % {"channel": locked.get_channel_display()},
+        )
+        audit.record(
+            "rathaus.applications.application.submitted",
+            actor=by,
+            target=locked,
+            data={"channel": locked.channel, "on_behalf": locked.on_behalf_id},
+        )
+        transaction.on_commit(lambda: receipts.make_receipt.enqueue(application_id=locked.pk))
+    return locked
+
+
+def discard(application: Application) -> None:
+    """Delete a draft the person no longer wants (files with it)."""
+    with transaction.atomic():
+        for stored in application.files.all():
+            stored.file.delete(save=False)
+        Application.objects.filter(pk=application.pk, status=Application.Status.DRAFT).delete()
+
+
+SCAN_KEY = "_scan"
+
+
+def attach_scans(application: Application, uploads: list, *, by: Any) -> list[StoredFile]:
+    """Scans of a paper application, kept with the case like any upload."""
+    checked = [(upload, check_upload(upload)) for upload in uploads]
+    stored_files = []
+    with transaction.atomic():
+        for upload, result in checked:
+            stored = StoredFile(
+                application=application,
+                field_key=SCAN_KEY,
+                original_name=upload.name[:200],
+                content_type=result.content_type,
+                size=result.size,
+                uploaded_by=by,
+            )
+            stored.file.save(upload.name, upload, save=False)
+            stored.save()
+            stored_files.append(stored)
+        audit.record(
+            "rathaus.applications.scans.added",
+            actor=by,
+            target=application,
+            data={"count": len(stored_files)},
+        )
+    return stored_files

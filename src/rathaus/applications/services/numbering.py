@@ -1,0 +1,18 @@
+"""Reference numbers (Aktenzeichen): DUS-2026-000123, gap-free per year across all servers."""
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ..models import ReferenceCounter
+
+
+def next_reference() -> str:
+    """The next number of this year; the row update serialises parallel submissions."""
+    year = timezone.localdate().year
+    with transaction.atomic():
+        ReferenceCounter.objects.get_or_create(year=year)
+        ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
+        number = ReferenceCounter.objects.get(year=year).last
+    return f"{settings.CASE_REFERENCE_PREFIX}-{year}-{number:06d}"
