@@ -1,7 +1,6 @@
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
 from rathaus.accounts.models import AccessLogEntry

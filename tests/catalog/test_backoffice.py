@@ -24,6 +24,8 @@ def admin_form(service: Service, **changes) -> dict:
         "fee_amount": service.fee_amount if service.fee_amount is not None else "",
         "fee_note": service.fee_note,
         "processing_time": service.processing_time,
+        "target_days": service.target_days,
+        "retention_days": service.retention_days,
         "legal_basis": service.legal_basis,
         "keywords": service.keywords,
         "synonyms": service.synonyms,

@@ -3,6 +3,7 @@ publish as a new version, import and export as JSON. Catalogue editors use it.""
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -95,7 +96,7 @@ class FormDraftAdmin(PolicyAdmin):
 
     def _draft(self, request: HttpRequest, pk: int) -> FormDraft:
         if not self.has_change_permission(request):
-            raise PermissionError
+            raise PermissionDenied
         return get_object_or_404(FormDraft.objects.select_related("service"), pk=pk)
 
     def preview(self, request: HttpRequest, pk: int, number: int) -> HttpResponse:

@@ -247,6 +247,8 @@ class Application(models.Model):
         verbose_name_plural = _("Anträge")
         ordering = ["-submitted_at", "-created_at"]
         indexes = [
+            # The inbox reads cases in deadline order and stops after one page.
+            models.Index(fields=["due_on", "submitted_at", "id"], name="application_inbox_order"),
             models.Index(fields=["office", "status", "due_on"]),
             models.Index(fields=["office", "submitted_at"]),
             models.Index(fields=["assignee", "status"]),

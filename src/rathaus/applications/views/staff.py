@@ -1,5 +1,6 @@
 """The caseworkers' side: inbox, case, Rückfrage, decision, paper intake, processing times."""
 
+import re
 from datetime import timedelta
 from statistics import median
 
@@ -58,10 +59,33 @@ def _log(request: HttpRequest, application: Application, what: str) -> None:
     )
 
 
+def _reference_query(q: str) -> Q:
+    """A whole Aktenzeichen, or just its number (``123`` finds DUS-2026-000123)."""
+    if re.fullmatch(r"[A-Z]+-\d{4}-\d+", q):
+        return Q(reference=q)
+    if q.isdigit():
+        return Q(reference__endswith=f"-{int(q):06d}")
+    return Q(reference__contains=q)
+
+
 @policy.staff_required(VIEW)
 def inbox(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    rows = _cases(request.user).select_related("service", "assignee")
+    rows = (
+        _cases(request.user)
+        .select_related("service", "assignee")
+        .only(
+            "public_id",
+            "reference",
+            "status",
+            "channel",
+            "received_on",
+            "due_on",
+            "attention",
+            "service__title",
+            "assignee__full_name",
+        )
+    )
     status = request.GET.get("status", "offen")
     if status == "offen":
         rows = rows.filter(status__in=OPEN)
@@ -73,8 +97,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(due_on__lt=today, status__in=OPEN)
     if request.GET.get("meine") == "1":
         rows = rows.filter(assignee=request.user)
-    if q := request.GET.get("q", "").strip()[:50]:
-        rows = rows.filter(reference__icontains=q)
+    if q := request.GET.get("q", "").strip().upper()[:50]:
+        rows = rows.filter(_reference_query(q))
     rows = rows.order_by("due_on", "submitted_at", "pk")
     number = request.GET.get("seite", "1")
     page_obj = Paginator(rows, PAGE_SIZE).get_page(number if number.isdigit() else 1)

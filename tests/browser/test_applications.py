@@ -1,0 +1,137 @@
+"""Förderung Dachbegrünung end to end in Chromium: a resident applies online, a caseworker
+decides, the resident opens the Bescheid. axe-core on every page on the way."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from rathaus.accounts.models import Role
+from rathaus.accounts.services import staff
+from rathaus.applications.demo.filler import TINY_PDF, answers_for
+from rathaus.applications.models import Application
+from rathaus.catalog.models import Service
+from tests.accounts.conftest import link_in_last_mail
+from tests.factories import StaffFactory
+
+from .conftest import VirtualAuthenticator, assert_accessible
+
+pytestmark = pytest.mark.browser
+
+
+def fill_page(page, schema: dict, index: int) -> None:
+    """Type the filler's answers into the page's inputs, as a person would."""
+    answers = answers_for(schema)
+    for spec in schema["pages"][index]["fields"]:
+        key = spec["key"]
+        names = [
+            n for n in answers if n == key or n.startswith(f"{key}__") or n.startswith(f"{key}-0-")
+        ]
+        for name in names:
+            value = answers[name]
+            field = page.locator(f'[name="{name}"]')
+            if not field.count():
+                continue
+            kind = field.first.get_attribute("type")
+            if isinstance(value, list):
+                for item in value:
+                    page.locator(f'[name="{name}"][value="{item}"]').check()
+            elif kind == "radio":
+                page.locator(f'[name="{name}"][value="{value}"]').check()
+            elif field.first.evaluate("el => el.tagName") == "SELECT":
+                field.select_option(str(value))
+            else:
+                field.fill(str(value))
+        if spec["type"] == "file" and spec.get("required"):
+            upload = page.locator(f'input[type=file][name="{key}"]')
+            if upload.count() and upload.is_visible():
+                upload.set_input_files(
+                    {"name": f"{key}.pdf", "mimeType": "application/pdf", "buffer": TINY_PDF}
+                )
+
+
+def test_dachbegruenung_from_application_to_bescheid(chromium, live_server, city, mail_dir):
+    service = Service.objects.get(slug="foerderung-dachbegruenung")
+    resident = chromium.new_context(locale="de-DE", base_url=live_server.url)
+    page = resident.new_page()
+    VirtualAuthenticator(page)
+
+    page.goto("/konto/registrieren/")
+    page.fill("#id_email", "gruen@beispiel.de")
+    page.get_by_role("button", name="Bestätigungslink senden").click()
+    page.wait_for_load_state()
+    page.goto(link_in_last_mail(mail_dir, "gruen@beispiel.de"))
+    page.get_by_role("button", name="Passkey erstellen").click()
+    page.wait_for_url("**/konto/wiederherstellungscodes/")
+
+    page.goto(f"/leistungen/{service.slug}/")
+    page.locator(f'a[href="/antraege/neu/{service.slug}/"]').first.click()
+    page.wait_for_url(f"**/antraege/neu/{service.slug}/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Neuen Antrag beginnen").click()
+    page.wait_for_url("**/seite/1/")
+    application = Application.objects.get(applicant__email="gruen@beispiel.de")
+    schema = application.form.schema
+
+    # First a mistake: the page comes back with the error summary, accessible.
+    page.get_by_role("button", name="Weiter", exact=True).click()
+    page.wait_for_load_state()
+    assert page.locator("[data-error-summary]").is_visible()
+    assert_accessible(page)
+
+    for index in range(len(schema["pages"])):
+        page.wait_for_url(f"**/seite/{index + 1}/")
+        assert_accessible(page)
+        fill_page(page, schema, index)
+        page.locator('button[name="_aktion"][value="weiter"]').click()
+        page.wait_for_load_state()
+    page.wait_for_url("**/pruefen/")
+    assert_accessible(page)
+    page.get_by_label("Ich versichere").check()
+    page.get_by_role("button", name="Verbindlich absenden").click()
+    page.wait_for_url("**/eingereicht/")
+    assert_accessible(page)
+    application.refresh_from_db()
+    assert application.status == Application.Status.RECEIVED
+
+    # The caseworker of the Umweltamt, with a passkey of their own.
+    worker = StaffFactory(
+        full_name="Lea Grün", roles=[Role.CASEWORKER], roles__offices=[service.office]
+    )
+    office = chromium.new_context(locale="de-DE", base_url=live_server.url)
+    desk = office.new_page()
+    VirtualAuthenticator(desk)
+    desk.goto(f"/verwaltung/einrichten/{staff.new_enrolment(worker, by=None)}/")
+    desk.get_by_role("button", name="Passkey erstellen").click()
+    desk.wait_for_url("**/verwaltung/")
+    desk.goto("/verwaltung/vorgaenge/")
+    assert_accessible(desk)
+    desk.get_by_role("link", name=application.reference).click()
+    assert_accessible(desk)
+    desk.get_by_role("button", name="Selbst übernehmen").click()
+    desk.get_by_role("button", name="Status: in Bearbeitung").click()
+    desk.get_by_role("link", name="Bescheid erstellen").click()
+    assert_accessible(desk)
+    desk.get_by_label("Teilbewilligung").check()
+    desk.fill("#id_amount", "1.250,00")
+    desk.fill("#id_reasoning", "Förderfähig sind 25 m² der beantragten Fläche zu je 50,00 €.")
+    desk.get_by_role("button", name="Bescheid erlassen").click()
+    desk.wait_for_url(f"**/verwaltung/vorgaenge/{application.public_id}/")
+    assert_accessible(desk)
+    for path in ["/verwaltung/vorgaenge/auswertung/", "/verwaltung/vorgaenge/erfassen/"]:
+        desk.goto(path)
+        assert_accessible(desk)
+
+    page.goto(f"/antraege/{application.public_id}/")
+    assert_accessible(page)
+    link = page.get_by_role("link", name="Bescheid")
+    response = page.request.get(link.get_attribute("href"))
+    assert response.headers["content-type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
+    assert application.reference in text and "1.250,00" in text
+    page.goto("/antraege/")
+    assert_accessible(page)
+    page.goto("/bescheid-pruefen/")
+    assert_accessible(page)
+    resident.close()
+    office.close()
