@@ -112,3 +112,38 @@ class VirtualAuthenticator:
 @pytest.fixture
 def authenticator(page):
     return VirtualAuthenticator(page)
+
+
+def signed_in_page(chromium, live_server, user):
+    """A page whose browser holds a fresh, passkey-confirmed session of ``user``."""
+    import time
+    from urllib.parse import urlsplit
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from rathaus.accounts.services.sessions import SIGNED_IN_AT, VERIFIED_AT
+
+    session = SessionStore()
+    session.update(
+        {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+            VERIFIED_AT: time.time(),
+            SIGNED_IN_AT: time.time(),
+        }
+    )
+    session.create()
+    context = chromium.new_context(locale="de-DE", base_url=live_server.url)
+    context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": session.session_key,
+                "domain": urlsplit(live_server.url).hostname,
+                "path": "/",
+            }
+        ]
+    )
+    return context.new_page()

@@ -135,3 +135,23 @@ def test_dachbegruenung_from_application_to_bescheid(chromium, live_server, city
     assert_accessible(page)
     resident.close()
     office.close()
+
+
+def test_a_question_for_one_answer_appears_only_with_that_answer(chromium, live_server, city):
+    from tests.factories import UserFactory
+
+    from .conftest import signed_in_page
+
+    page = signed_in_page(chromium, live_server, UserFactory(email="bedingt@beispiel.de"))
+    page.goto("/antraege/neu/foerderung-dachbegruenung/")
+    page.get_by_role("button", name="Neuen Antrag beginnen").click()
+    page.wait_for_url("**/seite/1/")
+    page.goto(page.url.replace("/seite/1/", "/seite/2/"))
+    consent = page.locator('[data-visible-if-field="eigentum"]')
+    assert consent.is_hidden()
+    page.locator('[name="eigentum"][value="nein"]').check()
+    assert consent.is_visible()
+    assert_accessible(page)
+    page.locator('[name="eigentum"][value="ja"]').check()
+    assert consent.is_hidden()
+    page.context.close()

@@ -115,6 +115,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "statuses": Application.Status.choices[1:],
             "services": services,
             "filters": request.GET,
+            "section": "inbox",
         },
     )
 
@@ -330,7 +331,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "applications/staff/intake.html",
-        {"representation": representation, "services": services},
+        {"representation": representation, "services": services, "section": "intake"},
     )
 
 
@@ -401,4 +402,6 @@ def processing_times(request: HttpRequest) -> HttpResponse:
                 "target": service.target_days,
             }
         )
-    return render(request, "applications/staff/processing_times.html", {"rows": rows})
+    return render(
+        request, "applications/staff/processing_times.html", {"rows": rows, "section": "times"}
+    )
