@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "rathaus.accounts",
     "rathaus.catalog",
     "rathaus.applications",
+    "rathaus.appointments",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +166,25 @@ CLAMAV_SOCKET = os.environ.get("CLAMAV_SOCKET", "")
 CASE_REFERENCE_PREFIX = os.environ.get("CASE_REFERENCE_PREFIX", "DUS")
 # Unsubmitted drafts are deleted after this many days.
 DRAFT_RETENTION_DAYS = 30
+
+# --- Appointments -----------------------------------------------------------------
+# An online booking holds its time this long until the e-mail link confirms it.
+APPOINTMENT_HOLD_MINUTES = 10
+# Per person (e-mail address, phone number or account): open appointments in all.
+APPOINTMENT_MAX_OPEN = int(os.environ.get("APPOINTMENT_MAX_OPEN", "3"))
+# Bookings per IP address and hour: with the proof of work, and without JavaScript.
+APPOINTMENT_BOOKINGS_PER_IP_HOUR = int(os.environ.get("APPOINTMENT_BOOKINGS_PER_IP_HOUR", "20"))
+APPOINTMENT_BOOKINGS_NO_POW_PER_IP_HOUR = int(
+    os.environ.get("APPOINTMENT_BOOKINGS_NO_POW_PER_IP_HOUR", "4")
+)
+# Bookings per e-mail address or phone number and day.
+APPOINTMENT_BOOKINGS_PER_CONTACT_DAY = int(
+    os.environ.get("APPOINTMENT_BOOKINGS_PER_CONTACT_DAY", "6")
+)
+# Difficulty of the proof of work (ALTCHA): the browser tries on average half this many hashes.
+APPOINTMENT_POW_MAX_NUMBER = int(os.environ.get("APPOINTMENT_POW_MAX_NUMBER", "60000"))
+# Names and contacts of past appointments are erased this many days after the appointment.
+APPOINTMENT_RETENTION_DAYS = 30
 
 # --- Security -------------------------------------------------------------------
 HTTPS = env_bool("HTTPS")  # set when served behind TLS

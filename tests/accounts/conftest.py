@@ -2,7 +2,6 @@
 
 import json
 import re
-from email import message_from_bytes, policy
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -11,19 +10,9 @@ from django.test import Client
 
 from rathaus.accounts.models import User
 from tests.passkeys import Authenticator
+from tests.support import mails
 
 ORIGIN = "http://testserver"
-
-
-def mails(mail_dir: Path) -> list:
-    if not mail_dir.exists():
-        return []
-    messages = []
-    for path in sorted(mail_dir.iterdir(), key=lambda p: p.stat().st_mtime_ns):
-        for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
-            if chunk.strip():
-                messages.append(message_from_bytes(chunk, policy=policy.default))
-    return messages
 
 
 def body(message) -> str:

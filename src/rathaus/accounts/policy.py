@@ -31,6 +31,8 @@ ACTIONS: dict[str, set[str]] = {
     "cases.view": {Role.CASEWORKER, Role.TEAM_LEAD},
     "cases.process": {Role.CASEWORKER, Role.TEAM_LEAD},
     "cases.assign": {Role.TEAM_LEAD},
+    "appointments.manage": {Role.CASEWORKER, Role.TEAM_LEAD},
+    "appointments.close_day": {Role.TEAM_LEAD},
 }
 
 

@@ -8,9 +8,26 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Anträge")
 
     def ready(self) -> None:
+        from rathaus.accounts import policy
+        from rathaus.core import navigation
+
         from . import data_sources
 
         data_sources.register_all()
+        navigation.register(
+            navigation.ACCOUNT,
+            navigation.Section("applications", _("Meine Anträge"), "applications:mine", order=10),
+        )
+        navigation.register(
+            navigation.STAFF,
+            navigation.Section(
+                "applications",
+                _("Vorgänge"),
+                "applications:inbox",
+                order=10,
+                visible=lambda user: policy.can(user, "cases.view"),
+            ),
+        )
 
     def load_demo(self, *, scale: int, log) -> None:
         """Called by ``rathaus demo`` in INSTALLED_APPS order."""

@@ -5,6 +5,7 @@ from django.db import models
 
 from rathaus.core.admin import AuditedAdmin
 
+from . import services
 from .models import District, Office, OpeningHours, Quarter
 
 
@@ -32,6 +33,10 @@ class OfficeAdmin(OfficeAuditedAdmin):
     search_fields = ("name", "street", "postcode")
     prepopulated_fields = {"slug": ("name",)}
     inlines = (OpeningHoursInline,)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        services.hours_changed(form.instance)
 
 
 class QuarterInline(admin.TabularInline):

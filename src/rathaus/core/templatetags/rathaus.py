@@ -83,3 +83,12 @@ def lines(text: str) -> list[str]:
 def paragraphs(text: str) -> list[str]:
     """Paragraphs separated by blank lines."""
     return [p.strip() for p in (text or "").replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+@register.simple_tag(takes_context=True)
+def menu(context: template.Context, name: str) -> list:
+    """The module links of a shared menu ("account", "staff") the current user may see."""
+    from rathaus.core import navigation
+
+    request = context.get("request")
+    return navigation.sections(name, getattr(request, "user", None))

@@ -32,6 +32,7 @@ def _heartbeat_loop(worker_id: str, started_at, stop: threading.Event) -> None:
             close_old_connections()
             _beat(worker_id, started_at)
             periodic.enqueue_due()
+            periodic.run_frequent()
         except Exception:  # a missed beat is reported by `rathaus check`, not fatal here
             connection.close()
 

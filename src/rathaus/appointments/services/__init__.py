@@ -1,0 +1,1 @@
+"""The appointments module's operations, split by use case (see the module README)."""

@@ -1,0 +1,194 @@
+"""Counter days: created ahead for the booking horizon, locked by every booking, and their
+cached free units kept true.
+
+The truth is the appointments and blocks of a counter and date; ``CounterDay.free`` is a
+cache of it that is only written under the row lock (``locked``) or by ``refresh_due``
+when a hold has expired or a cancelled slot's waiting period has ended.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ..models import Appointment, Block, BookingRules, Counter, CounterDay
+from . import calendar
+
+__all__ = [
+    "ensure",
+    "ensure_released",
+    "last_bookable_day",
+    "locked",
+    "occupied",
+    "refresh_due",
+    "refresh_office",
+]
+
+DEFAULT_RULES = BookingRules()
+
+
+def last_bookable_day(rules: BookingRules, now: datetime) -> date:
+    """The published release: every day at ``release_time`` one more day opens, so from then
+    on appointments can be booked up to ``horizon_days`` ahead."""
+    local = timezone.localtime(now)
+    ahead = rules.horizon_days if local.time() >= rules.release_time else rules.horizon_days - 1
+    return local.date() + timedelta(days=ahead)
+
+
+def _occupying(now: datetime) -> tuple[Q, Q]:
+    appointments = Q(status__in=Appointment.OCCUPYING) & ~Q(
+        status=Appointment.Status.HELD, hold_expires_at__lte=now
+    )
+    blocks = Q(until__isnull=True) | Q(until__gt=now)
+    return appointments, blocks
+
+
+def occupied(
+    pairs: Iterable[tuple[int, date]], now: datetime, *, exclude: int | None = None
+) -> dict[tuple[int, date], tuple[int, datetime | None]]:
+    """Taken units and the next moment they free up by themselves, per (counter, date)."""
+    pairs = set(pairs)
+    counters = {counter for counter, _ in pairs}
+    days = {day for _, day in pairs}
+    taken: dict[tuple[int, date], int] = defaultdict(int)
+    changes: dict[tuple[int, date], datetime] = {}
+    appointments_q, blocks_q = _occupying(now)
+
+    def note(key: tuple[int, date], start: int, end: int, expires: datetime | None) -> None:
+        if key not in pairs:
+            return
+        taken[key] |= calendar.span(start, end)
+        if expires is not None and (key not in changes or expires < changes[key]):
+            changes[key] = expires
+
+    rows = Appointment.objects.filter(appointments_q, counter_id__in=counters, day__in=days)
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
+    for counter_id, day, start, end, status, expires in rows.values_list(
+        "counter_id", "day", "start_unit", "end_unit", "status", "hold_expires_at"
+    ):
+        note((counter_id, day), start, end, expires if status == Appointment.Status.HELD else None)
+    for counter_id, day, start, end, until in Block.objects.filter(
+        blocks_q, counter_id__in=counters, day__in=days
+    ).values_list("counter_id", "day", "start_unit", "end_unit", "until"):
+        note((counter_id, day), start, end, until)
+    return {key: (taken[key], changes.get(key)) for key in pairs}
+
+
+def _set_free(row: CounterDay, open_mask: int, taken: int, changes_at: datetime | None) -> None:
+    free = open_mask & ~taken
+    row.free = format(free, "x")
+    row.longest_run = calendar.longest_run(free)
+    row.changes_at = changes_at
+
+
+def ensure(counter_ids: Iterable[int], first: date, last: date) -> int:
+    """Create the missing counter days from ``first`` to ``last``; returns how many."""
+    counters = dict(Counter.objects.filter(pk__in=list(counter_ids)).values_list("pk", "office_id"))
+    if not counters or last < first:
+        return 0
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    existing = set(
+        CounterDay.objects.filter(counter_id__in=counters, day__range=(first, last)).values_list(
+            "counter_id", "day"
+        )
+    )
+    missing = [(c, d) for c in counters for d in days if (c, d) not in existing]
+    if not missing:
+        return 0
+    hours = calendar.load_hours(set(counters.values()), first, last)
+    now = timezone.now()
+    taken = occupied(missing, now)
+    rows = []
+    for counter_id, day in missing:
+        row = CounterDay(counter_id=counter_id, day=day)
+        _set_free(row, hours[counters[counter_id]].open_mask(day), *taken[(counter_id, day)])
+        rows.append(row)
+    CounterDay.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    return len(rows)
+
+
+def ensure_released(office_ids: Iterable[int], now: datetime) -> None:
+    """Make sure every counter of these offices has its days up to the end of the horizon.
+
+    Normally the daily job has done it; this one query keeps a fresh database (or a missed
+    job) from hiding bookable days.
+    """
+    office_ids = list(office_ids)
+    today = timezone.localtime(now).date()
+    horizon = BookingRules.objects.filter(office_id__in=office_ids).values_list(
+        "horizon_days", flat=True
+    )
+    last = today + timedelta(days=max(horizon, default=DEFAULT_RULES.horizon_days))
+    lacking = (
+        Counter.objects.filter(office_id__in=office_ids, is_active=True)
+        .exclude(days__day=last)
+        .values_list("pk", flat=True)
+    )
+    if lacking := list(lacking):
+        ensure(lacking, today, last)
+
+
+def locked(counter: Counter, day: date) -> CounterDay:
+    """The row of ``counter`` on ``day``, locked until the transaction ends (created if new)."""
+    assert transaction.get_connection().in_atomic_block, "lock only inside a transaction"
+    ensure([counter.pk], day, day)
+    return CounterDay.objects.select_for_update().get(counter=counter, day=day)
+
+
+def recompute(
+    row: CounterDay,
+    office_hours: calendar.OfficeHours,
+    now: datetime,
+    *,
+    exclude: int | None = None,
+) -> int:
+    """Rewrite the cache of a locked row from the truth; returns the free units (``exclude``:
+    an appointment that should not count, e.g. the one being confirmed)."""
+    taken, changes_at = occupied([(row.counter_id, row.day)], now, exclude=exclude)[
+        (row.counter_id, row.day)
+    ]
+    open_mask = office_hours.open_mask(row.day)
+    _set_free(row, open_mask, taken, changes_at)
+    return open_mask & ~taken
+
+
+def _refresh(rows: list[CounterDay], now: datetime) -> int:
+    """Recompute locked ``rows`` and save them."""
+    if not rows:
+        return 0
+    office_of = dict(
+        Counter.objects.filter(pk__in={r.counter_id for r in rows}).values_list("pk", "office_id")
+    )
+    first, last = min(r.day for r in rows), max(r.day for r in rows)
+    hours = calendar.load_hours(set(office_of.values()), first, last)
+    taken = occupied([(r.counter_id, r.day) for r in rows], now)
+    for row in rows:
+        open_mask = hours[office_of[row.counter_id]].open_mask(row.day)
+        _set_free(row, open_mask, *taken[(row.counter_id, row.day)])
+    CounterDay.objects.bulk_update(rows, ["free", "longest_run", "changes_at", "refreshed_at"])
+    return len(rows)
+
+
+def refresh_due(now: datetime | None = None) -> int:
+    """Free what freed itself: expired holds, cancelled slots past their waiting period."""
+    now = calendar.utc(now)
+    with transaction.atomic():
+        rows = list(
+            CounterDay.objects.select_for_update(skip_locked=True).filter(changes_at__lte=now)[:500]
+        )
+        return _refresh(rows, now)
+
+
+def refresh_office(office_id: int, first: date) -> int:
+    """After the hours or exceptions of an office changed: recompute its days from ``first``."""
+    with transaction.atomic():
+        rows = list(
+            CounterDay.objects.select_for_update()
+            .filter(counter__office_id=office_id, day__gte=first)
+            .order_by("counter_id", "day")
+        )
+        return _refresh(rows, timezone.now())

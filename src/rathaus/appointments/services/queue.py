@@ -1,0 +1,169 @@
+"""The waiting room: numbers for people who arrived, calls to a counter, the public display.
+
+Two members of staff pressing "Nächste Person" at the same moment never get the same
+person: a call is a conditional update (``status = waiting``) that only one of them wins.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rathaus.accounts.models import User
+from rathaus.core import audit
+from rathaus.offices.models import Office
+
+from ..models import Appointment, Counter, QueueTicket
+from . import calendar
+
+__all__ = ["Call", "arrive", "call_next", "calls", "finish", "recall", "waiting", "walk_in"]
+
+# Appointments are called in their order from a few minutes before their time.
+DUE_AHEAD = timedelta(minutes=5)
+
+
+def _new_ticket(office: Office, prefix: str, **fields) -> QueueTicket:
+    """The next number of the day for ``prefix``; a parallel request with the same number
+    loses on the unique constraint and takes the one after."""
+    day = timezone.localdate()
+    for _attempt in range(10):
+        last = QueueTicket.objects.filter(office=office, day=day, prefix=prefix).aggregate(
+            n=Max("number")
+        )["n"]
+        try:
+            with transaction.atomic():
+                return QueueTicket.objects.create(
+                    office=office, day=day, prefix=prefix, number=(last or 0) + 1, **fields
+                )
+        except IntegrityError:
+            continue
+    raise RuntimeError("no free queue number")
+
+
+def arrive(appointment: Appointment, *, by: User) -> QueueTicket:
+    """The person with this appointment is here: mark it and give them a number."""
+    with transaction.atomic():
+        Appointment.objects.filter(pk=appointment.pk, status=Appointment.Status.BOOKED).update(
+            status=Appointment.Status.ARRIVED
+        )
+        ticket = QueueTicket.objects.filter(appointment=appointment).first()
+        if ticket is None:
+            ticket = _new_ticket(
+                appointment.office, QueueTicket.Prefix.APPOINTMENT, appointment=appointment
+            )
+        audit.record("rathaus.appointments.arrived", actor=by, target=appointment)
+    appointment.refresh_from_db()
+    return ticket
+
+
+def walk_in(office: Office, *, note: str, by: User) -> QueueTicket:
+    """Someone without an appointment: a W number."""
+    ticket = _new_ticket(office, QueueTicket.Prefix.WALK_IN, note=note[:200])
+    audit.record("rathaus.appointments.walk_in", actor=by, target=ticket)
+    return ticket
+
+
+def waiting(office: Office, now: datetime | None = None) -> list[QueueTicket]:
+    """Today's waiting numbers in the order they will be called: appointments that are due,
+    then people without an appointment, then those who came early."""
+    now = calendar.utc(now)
+    tickets = list(
+        QueueTicket.objects.filter(
+            office=office, day=timezone.localdate(now), status=QueueTicket.Status.WAITING
+        ).select_related("appointment")
+    )
+
+    def order(ticket: QueueTicket) -> tuple:
+        appointment = ticket.appointment
+        if appointment is None:
+            return (1, ticket.arrived_at)
+        due = appointment.starts_at <= now + DUE_AHEAD
+        return (0 if due else 2, appointment.starts_at)
+
+    return sorted(tickets, key=order)
+
+
+def call_next(office: Office, counter: Counter, *, by: User) -> QueueTicket | None:
+    """Call the next waiting person to ``counter``; ``None`` when nobody waits."""
+    if counter.office_id != office.pk:
+        raise ValueError("counter of another office")
+    now = timezone.now()
+    for ticket in waiting(office, now):
+        won = QueueTicket.objects.filter(pk=ticket.pk, status=QueueTicket.Status.WAITING).update(
+            status=QueueTicket.Status.CALLED, counter=counter, called_at=now, calls=1, called_by=by
+        )
+        if won:
+            ticket.refresh_from_db()
+            return ticket
+    return None
+
+
+def recall(ticket: QueueTicket, *, by: User) -> None:
+    """Call the same number again (shown and announced once more)."""
+    QueueTicket.objects.filter(pk=ticket.pk, status=QueueTicket.Status.CALLED).update(
+        called_at=timezone.now(), calls=ticket.calls + 1, called_by=by
+    )
+
+
+def finish(ticket: QueueTicket, *, came: bool, by: User) -> None:
+    """The person was served (``came``) or did not come when called."""
+    with transaction.atomic():
+        QueueTicket.objects.filter(pk=ticket.pk).update(
+            status=QueueTicket.Status.DONE if came else QueueTicket.Status.GONE
+        )
+        if ticket.appointment_id:
+            Appointment.objects.filter(
+                pk=ticket.appointment_id,
+                status__in=[Appointment.Status.BOOKED, Appointment.Status.ARRIVED],
+            ).update(status=Appointment.Status.DONE if came else Appointment.Status.NO_SHOW)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One line of the public display: no names, only the number and the counter."""
+
+    id: int
+    ticket: str
+    counter: str
+    counter_number: int
+    called_at: datetime
+    calls: int
+
+    def as_json(self) -> dict:
+        return {
+            "id": f"{self.id}-{self.calls}",
+            "ticket": self.ticket,
+            "counter": self.counter,
+            "counter_number": self.counter_number,
+            "called_at": self.called_at.isoformat(),
+            "announcement": _("Nummer %(ticket)s, bitte zu %(counter)s.")
+            % {"ticket": f"{self.ticket[0]} {int(self.ticket[2:])}", "counter": self.counter},
+        }
+
+
+def calls(office: Office, limit: int = 6) -> list[Call]:
+    """Today's latest calls, newest first."""
+    tickets = (
+        QueueTicket.objects.filter(
+            office=office,
+            day=timezone.localdate(),
+            status=QueueTicket.Status.CALLED,
+            counter__isnull=False,
+        )
+        .select_related("counter")
+        .order_by("-called_at")[:limit]
+    )
+    return [
+        Call(
+            id=t.pk,
+            ticket=t.label,
+            counter=str(t.counter),
+            counter_number=t.counter.number,
+            called_at=t.called_at,
+            calls=t.calls,
+        )
+        for t in tickets
+    ]

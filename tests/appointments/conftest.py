@@ -1,0 +1,52 @@
+"""A Bürgerbüro of our own for every test: open every day 08:00–12:00 and 13:00–17:00, two
+counters, two services that no demo office books (so the demo city stays out of the way),
+and a fixed "now" for the service-level tests."""
+
+from datetime import datetime, time
+
+import pytest
+from django.utils import timezone
+
+from rathaus.appointments.models import BookingRules, Counter, OfficeService
+from rathaus.offices.models import Office, OpeningHours
+from tests.factories import OfficeFactory, ServiceFactory
+
+BERLIN = timezone.get_default_timezone()
+# A Monday without holidays around it, in the future for every test run of this decade.
+NOW = datetime(2027, 3, 22, 6, 0, tzinfo=BERLIN)
+
+
+def make_office(slug: str, counters: int = 2, **rules) -> Office:
+    office = OfficeFactory(
+        slug=slug, name=f"Bürgerbüro {slug.title()}", kind=Office.Kind.CITIZENS_OFFICE
+    )
+    OpeningHours.objects.bulk_create(
+        OpeningHours(office=office, weekday=day, opens=opens, closes=closes)
+        for day in range(7)
+        for opens, closes in ((time(8), time(12)), (time(13), time(17)))
+    )
+    BookingRules.objects.create(office=office, **rules)
+    for number in range(1, counters + 1):
+        Counter.objects.create(office=office, number=number)
+    return office
+
+
+@pytest.fixture
+def office(db) -> Office:
+    return make_office("testbuero")
+
+
+@pytest.fixture
+def passport(db, office):
+    """15 minutes per person."""
+    service = ServiceFactory(title="Testausweis beantragen", slug="testausweis")
+    OfficeService.objects.create(office=office, service=service, minutes_per_person=15)
+    return service
+
+
+@pytest.fixture
+def registration(db, office):
+    """10 minutes per person."""
+    service = ServiceFactory(title="Testwohnsitz anmelden", slug="testwohnsitz")
+    OfficeService.objects.create(office=office, service=service, minutes_per_person=10)
+    return service
