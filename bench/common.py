@@ -21,7 +21,12 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/rathaus_bench"
 
 
-def arguments(description: str, scale: int) -> argparse.Namespace:
+def arguments(
+    description: str,
+    scale: int,
+    more: Callable[[argparse.ArgumentParser], None] | None = None,
+) -> argparse.Namespace:
+    """The options every benchmark has; ``more`` adds its own to the parser."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--scale", type=int, default=scale)
     parser.add_argument(
@@ -29,6 +34,8 @@ def arguments(description: str, scale: int) -> argparse.Namespace:
     )
     parser.add_argument("--json", action="store_true", help="end with one JSON object of figures")
     parser.add_argument("--rounds", type=int, default=5, help="repetitions of the query mix")
+    if more is not None:
+        more(parser)
     return parser.parse_args()
 
 
@@ -66,21 +73,30 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(database_url: str, workers: int = 2):
-    """A real ``rathaus serve`` (gunicorn) on a free port; yields its base URL."""
+def server(
+    database_url: str,
+    workers: int = 2,
+    extra_env: dict[str, str] | None = None,
+    app: str | None = None,
+):
+    """A real ``rathaus serve`` (gunicorn) on a free port; yields its base URL.
+
+    ``extra_env`` is added to the server's environment (settings read from it).
+    ``app`` (``module:name``, importable from ``bench/``) serves that WSGI application
+    instead, with the gunicorn options ``rathaus serve`` uses (for baselines such as
+    ``insert_wsgi:application``).
+    """
     port = free_port()
+    env = environment(database_url) | (extra_env or {})
+    if app is None:
+        command = [sys.executable, "-m", "rathaus.cli", "serve"]
+    else:
+        command = [sys.executable, "-m", "gunicorn", app, "--pythonpath", str(ROOT / "bench")]
+        allowed = env.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+        command += ["--access-logfile", "-", "--forwarded-allow-ips", allowed]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "rathaus.cli",
-            "serve",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-        ],
-        env=environment(database_url),
+        [*command, "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

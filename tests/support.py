@@ -1,6 +1,12 @@
 """What several test folders share: the demo city, and where Chromium and axe-core are."""
 
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -37,3 +43,72 @@ def mails(mail_dir: Path) -> list[EmailMessage]:
             if chunk.strip():
                 messages.append(message_from_bytes(chunk, policy=policy.default))
     return messages
+
+
+def database_url() -> str:
+    """The URL of the test database, for server processes started by a test."""
+    from django.db import connection
+
+    config = connection.settings_dict
+    if config["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{config['NAME']}"
+    user = config["USER"] or ""
+    password = f":{config['PASSWORD']}" if config["PASSWORD"] else ""
+    host = f"{config['HOST'] or '127.0.0.1'}:{config['PORT'] or 5432}"
+    return f"postgres://{user}{password}@{host}/{config['NAME']}"
+
+
+@contextmanager
+def app_servers(count: int, *, workers: int = 2, env: dict[str, str] | None = None):
+    """``count`` real ``rathaus serve`` processes (gunicorn) on the test database; yields their
+    base URLs. What they share is what production servers share: the database and the key."""
+    from django.conf import settings
+
+    environment = dict(
+        os.environ,
+        DATABASE_URL=database_url(),
+        SECRET_KEY=settings.SECRET_KEY,
+        DJANGO_SETTINGS_MODULE="rathaus.settings",
+        **(env or {}),
+    )
+    processes, bases = [], []
+    try:
+        for _ in range(count):
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                port = sock.getsockname()[1]
+            processes.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "rathaus.cli",
+                        "serve",
+                        "--no-collectstatic",
+                        "--bind",
+                        f"127.0.0.1:{port}",
+                        "--workers",
+                        str(workers),
+                    ],
+                    env=environment,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+            bases.append(f"http://127.0.0.1:{port}")
+        deadline = time.monotonic() + 60
+        for base, process in zip(bases, processes, strict=True):
+            while True:
+                try:
+                    with urllib.request.urlopen(base + "/healthz", timeout=2):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline or process.poll() is not None:
+                        raise RuntimeError(f"server {base} did not start") from None
+                    time.sleep(0.2)
+        yield bases
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=20)

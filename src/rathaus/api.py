@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from rathaus.appointments.api import router as appointments_router
 from rathaus.catalog.api import router as catalog_router
 
 api = NinjaAPI(
@@ -18,6 +19,7 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("/", catalog_router)
+api.add_router("/", appointments_router)
 
 
 @api.exception_handler(Http404)

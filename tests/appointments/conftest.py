@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from rathaus.appointments.models import BookingRules, Counter, OfficeService
 from rathaus.offices.models import Office, OpeningHours
-from tests.factories import OfficeFactory, ServiceFactory
+from tests.factories import OfficeFactory, ServiceFactory, UserFactory
 
 BERLIN = timezone.get_default_timezone()
 # A Monday without holidays around it, in the future for every test run of this decade.
@@ -50,3 +50,14 @@ def registration(db, office):
     service = ServiceFactory(title="Testwohnsitz anmelden", slug="testwohnsitz")
     OfficeService.objects.create(office=office, service=service, minutes_per_person=10)
     return service
+
+
+@pytest.fixture
+def resident_with_passkey(db):
+    """A resident whose address is confirmed and who has a passkey (its ceremonies are
+    tested in tests/accounts; here only its existence matters)."""
+    from rathaus.accounts.models import Passkey
+
+    user = UserFactory(email="passkey@beispiel.de", email_confirmed_at=timezone.now())
+    Passkey.objects.create(user=user, credential_id="dGVzdA", public_key=b"\x00", name="Handy")
+    return user

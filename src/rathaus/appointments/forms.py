@@ -53,7 +53,10 @@ def persons_field() -> forms.TypedChoiceField:
         choices=[(n, str(n)) for n in range(1, MAX_PERSONS + 1)],
         coerce=int,
         initial=1,
-        error_messages={"invalid_choice": _("Bitte wählen Sie 1 bis 5 Personen.")},
+        error_messages={
+            "invalid_choice": _("Bitte wählen Sie 1 bis 5 Personen."),
+            "required": _("Bitte wählen Sie, für wie viele Personen der Termin ist."),
+        },
     )
 
 

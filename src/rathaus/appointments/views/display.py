@@ -13,7 +13,7 @@ REFRESH_SECONDS = 15  # without JavaScript the page reloads itself
 
 
 def display(request: HttpRequest, slug: str) -> HttpResponse:
-    office = get_object_or_404(Office, slug=slug, counters__isnull=False)
+    office = get_object_or_404(Office.objects.filter(counters__isnull=False).distinct(), slug=slug)
     calls = queue.calls(office)
     return render(
         request,
@@ -29,7 +29,7 @@ def display(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 def display_json(request: HttpRequest, slug: str) -> JsonResponse:
-    office = get_object_or_404(Office, slug=slug, counters__isnull=False)
+    office = get_object_or_404(Office.objects.filter(counters__isnull=False).distinct(), slug=slug)
     return JsonResponse(
         {"office": office.name, "calls": [c.as_json() for c in queue.calls(office)]}
     )

@@ -148,8 +148,10 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
     passkey sign-in, confirmed from the e-mail within ten minutes."""
     office = get_object_or_404(Office, slug=slug)
     choice = ChoiceForm(request.GET)
-    source = request.POST if request.method == "POST" else request.GET
-    chosen = source.get("neu") or f"{source.get('tag', '')}T{source.get('zeit', '')}"
+    # The time is in the address; "neu" is an alternative picked after a time was taken.
+    chosen = (
+        request.POST.get("neu") or f"{request.GET.get('tag', '')}T{request.GET.get('zeit', '')}"
+    )
     moment = parse_time(*chosen.partition("T")[::2])
     if not choice.is_valid() or moment is None:
         messages.error(request, _("Bitte wählen Sie einen Termin aus dem Kalender."))
