@@ -59,8 +59,13 @@ SEARCHES = [
     ("personalausweis-beantragen", "wohnsitz-anmelden"),
 ]
 PERSONS = (1, 2, 3)
-BOOKED = ["personalausweis-beantragen", "wohnsitz-anmelden", "reisepass-beantragen"]
-BOOKED += ["meldebescheinigung"]
+# What the clients book, one person each, in turn.
+BOOKED = [
+    "personalausweis-beantragen",
+    "wohnsitz-anmelden",
+    "reisepass-beantragen",
+    "meldebescheinigung",
+]
 TAKEN = "Dieser Termin ist gerade vergeben worden"
 NAMES = ["Erika Beispiel", "Murat Demir", "Sophie Wagner", "Piotr Nowak", "Fatima Haddad"]
 SERVER_ENV = {
@@ -120,7 +125,7 @@ def search_path(slugs: tuple[str, ...], persons: int) -> str:
 
 def http_search(base: str, mix: list[tuple[tuple[str, ...], int]]) -> tuple[list, list]:
     """Search latencies and primary-key fetch latencies (baseline), over HTTP."""
-    for n, (slugs, persons) in enumerate(mix[: len(SEARCHES) * len(PERSONS)] * 2):
+    for n, (slugs, persons) in enumerate(sorted(set(mix)) * 2):
         get(base, search_path(slugs, persons), n)  # warm up every worker, not timed
         get(base, f"/api/v1/leistungen/{slugs[0]}", n)
     search_ms, pk_ms, found = [], [], []
@@ -141,7 +146,7 @@ def in_process_search(mix: list[tuple[tuple[str, ...], int]]) -> tuple[list, lis
     from rathaus.catalog.models import Service
 
     services = Service.objects.in_bulk({s for slugs, _ in mix for s in slugs}, field_name="slug")
-    for slugs, persons in mix[: len(SEARCHES) * len(PERSONS)]:
+    for slugs, persons in sorted(set(mix)):
         slots.earliest([services[s] for s in slugs], persons)  # warm up
     search_ms = [
         common.timed(lambda s=slugs, p=persons: slots.earliest([services[x] for x in s], p))
@@ -322,9 +327,10 @@ def csrf(base: str, path: str, n: int) -> tuple[str, str]:
 
 
 def describe(status: int, body: bytes) -> str:
-    title = re.search(rb"<title>(.*?)</title>", body, re.S)
-    alert = re.search(rb'class="[^"]*(?:alert|error)[^"]*"[^>]*>\s*(?:<[^>]+>\s*)*([^<]{3,})', body)
-    text = (alert or title).group(1).decode(errors="replace").strip() if alert or title else ""
+    """The status and the first message of the page's error summary (or its title)."""
+    found = re.search(rb"kern-alert__body.*?<li[^>]*>(?:<a[^>]*>)?\s*([^<]+)", body, re.S)
+    found = found or re.search(rb"<title>([^<]*)", body)
+    text = found.group(1).decode(errors="replace").strip() if found else body[:60].decode()
     return f"HTTP {status} {text[:90]}"
 
 
@@ -407,7 +413,7 @@ def run_clients(clients: list[Client], work) -> float:
     began = time.perf_counter()
     for thread in threads:
         thread.join()
-    return max(c.finished for c in clients if c.finished) - began
+    return max((c.finished for c in clients if c.finished), default=began) - began
 
 
 # --- Checks -----------------------------------------------------------------------------------
@@ -465,6 +471,20 @@ def bench_appointments(run: str) -> tuple[int, int]:
     return left.count(), stale
 
 
+def analyze() -> None:
+    """Fresh planner statistics, as autovacuum would gather them after the bulk load (it may
+    be off, or not have run yet: the loader inserts hundreds of thousands of rows)."""
+    from django.apps import apps
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for label in ("offices", "catalog", "appointments"):
+            for model in apps.get_app_config(label).get_models():
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def city() -> str:
     from rathaus.appointments.models import Appointment, Counter, CounterDay
     from rathaus.offices.models import Office
@@ -485,6 +505,7 @@ def main() -> None:
     common.prepare_database(args.database_url, args.scale)
     prepared_s = time.perf_counter() - started
     setup_django(args.database_url)
+    analyze()
     from django.db import connection
 
     from rathaus.appointments.models import BookingContact
@@ -518,9 +539,9 @@ def main() -> None:
     insert_ms = [t for c in inserters for t in c.ok_ms]
     errors = sum((c.errors for c in bookers), Counter())
     insert_errors = sum((c.errors for c in inserters), Counter())
-    bookings_per_s = len(ok_ms) / booking_s
-    posts_per_s = (len(ok_ms) + len(refused_ms) + errors.total()) / booking_s
-    inserts_per_s = len(insert_ms) / insert_s
+    bookings_per_s = len(ok_ms) / max(booking_s, 1e-9)
+    posts_per_s = (len(ok_ms) + len(refused_ms) + errors.total()) / max(booking_s, 1e-9)
+    inserts_per_s = len(insert_ms) / max(insert_s, 1e-9)
     ratio = inserts_per_s / bookings_per_s if bookings_per_s else float("inf")
 
     database = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"

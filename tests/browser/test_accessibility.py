@@ -22,6 +22,11 @@ PAGES = [
     "/kontakt/",
     "/barrierefreiheit/",
     "/gibt-es-nicht/",
+    "/termine/",
+    "/termine/?leistung=personalausweis-beantragen&leistung=wohnsitz-anmelden&personen=2",
+    "/termine/buergerbuero-bilk/?leistung=personalausweis-beantragen&personen=1",
+    "/termine/regeln/",
+    "/termine/anzeige/buergerbuero-bilk/",
 ]
 
 
@@ -56,7 +61,15 @@ def test_form_errors_are_accessible_and_focused(page, city):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/leistungen/personalausweis-beantragen/", "/barrierefreiheit/"]
+    "path",
+    [
+        "/",
+        "/leistungen/personalausweis-beantragen/",
+        "/barrierefreiheit/",
+        "/termine/?leistung=personalausweis-beantragen&personen=1",
+        "/termine/buergerbuero-bilk/?leistung=personalausweis-beantragen&personen=1",
+        "/termine/anzeige/buergerbuero-bilk/",
+    ],
 )
 def test_pages_reflow_at_400_percent_zoom(chromium, live_server, city, path):
     """WCAG 1.4.10: 1280 px at 400 % is 320 CSS px; nothing may need sideways scrolling."""
