@@ -15,6 +15,7 @@ from tests.appointments.conftest import make_office
 from tests.factories import ServiceFactory, StaffFactory
 
 from .conftest import assert_accessible, csp_violations
+from .test_keyboard import tab_until
 
 pytestmark = pytest.mark.browser
 
@@ -153,3 +154,28 @@ def test_staff_pages_are_accessible(page, bookable, live_server):
     page.wait_for_load_state()
     assert page.locator("[data-error-summary]").is_visible()
     assert_accessible(page)
+
+
+def test_book_with_the_keyboard_only(page, bookable):
+    office, service = bookable
+    page.goto("/termine/")
+    tab_until(page, lambda el: el["text"] == service.slug)  # a checkbox's value
+    page.keyboard.press("Space")
+    assert page.get_by_label(service.title).is_checked()
+    tab_until(page, lambda el: el["text"] == "Freie Termine suchen")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/termine/?leistung=*")
+    link = tab_until(
+        page, lambda el: (el["href"] or "").startswith(f"/termine/{office.slug}/buchen/")
+    )
+    assert link["outline"], "Fokus muss sichtbar sein"
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/termine/{office.slug}/buchen/?*")
+    tab_until(page, lambda el: el["id"] == "id_name")
+    page.keyboard.type("Tasta Tur")
+    page.keyboard.press("Tab")
+    page.keyboard.type("tasta@beispiel.de")
+    tab_until(page, lambda el: el["text"] == "Termin reservieren")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/termine/reserviert/")
+    assert Appointment.objects.filter(email="tasta@beispiel.de").exists()

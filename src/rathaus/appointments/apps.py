@@ -21,6 +21,10 @@ class AppointmentsConfig(AppConfig):
             lambda office: days.refresh_office(office.pk, timezone.localdate())
         )
         navigation.register(
+            navigation.MAIN,
+            navigation.Section("termine", _("Termin buchen"), "appointments:search", order=30),
+        )
+        navigation.register(
             navigation.ACCOUNT,
             navigation.Section("appointments", _("Meine Termine"), "appointments:mine", order=20),
         )

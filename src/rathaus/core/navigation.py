@@ -1,4 +1,4 @@
-"""Links modules add to shared menus: "Mein Konto" for residents, the staff menu.
+"""Links modules add to shared menus: the main navigation, "Mein Konto", the staff menu.
 
 Modules register in their AppConfig.ready(); the templates of ``core`` and ``accounts``
 show the links without importing those modules, so dependencies keep pointing one way.
@@ -8,8 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ACCOUNT", "STAFF", "Section", "register", "sections"]
+__all__ = ["ACCOUNT", "MAIN", "STAFF", "Section", "register", "sections"]
 
+MAIN = "main"
 ACCOUNT = "account"
 STAFF = "staff"
 
@@ -24,7 +25,7 @@ class Section:
     visible: Callable[[Any], bool] | None = None
 
 
-_menus: dict[str, dict[str, Section]] = {ACCOUNT: {}, STAFF: {}}
+_menus: dict[str, dict[str, Section]] = {MAIN: {}, ACCOUNT: {}, STAFF: {}}
 
 
 def register(menu: str, section: Section) -> None:

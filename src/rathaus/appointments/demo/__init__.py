@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from rathaus.accounts.models import User
-from rathaus.catalog.models import Service
+from rathaus.catalog.models import Service, ServiceChannel
 from rathaus.core.demo import read_json
 from rathaus.offices.models import Office
 
@@ -221,6 +222,16 @@ def load_stories(counters: dict[Office, list[Counter]], rng: random.Random) -> N
         )
 
 
+def link_catalogue(plan_services: set[int]) -> None:
+    """The catalogue's "Termin buchen" channels lead to the booking of that service."""
+    for channel in ServiceChannel.objects.filter(
+        kind=ServiceChannel.Kind.APPOINTMENT, service_id__in=plan_services
+    ).select_related("service"):
+        channel.url = f"{reverse('appointments:search')}?leistung={channel.service.slug}"
+        channel.note = "Freie Termine aller Dienststellen, bis zu 8 Wochen im Voraus"
+        channel.save(update_fields=["url", "note"])
+
+
 def book_for_demo_resident() -> None:
     """Erika Mustermann (demo account) has an appointment in "Meine Termine"."""
     erika = User.objects.filter(email=DEMO_RESIDENT).first()
@@ -255,6 +266,7 @@ def load(*, scale: int = 1, log: Callable[[str], Any] = print) -> None:
         booked = fill(counters, data, rng=rng)
     days.ensure_released([o.pk for o in counters], timezone.now())
     load_stories(counters, rng)
+    link_catalogue(set(OfficeService.objects.values_list("service_id", flat=True)))
     book_for_demo_resident()
     log(
         f"Termine: {len(counters)} Dienststellen, "

@@ -61,7 +61,12 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "appointments/search.html",
-        {"form": form, "results": results, "searched": form.is_bound and form.is_valid()},
+        {
+            "form": form,
+            "results": results,
+            "searched": form.is_bound and form.is_valid(),
+            "nav": "termine",
+        },
     )
 
 
@@ -84,6 +89,7 @@ def office_calendar(request: HttpRequest, slug: str) -> HttpResponse:
         "query": urlencode(query),
         "offer": offer,
         "first": first,
+        "nav": "termine",
     }
     if offer is not None:
         context.update(
@@ -316,5 +322,6 @@ def policy(request: HttpRequest) -> HttpResponse:
             "per_contact": settings.APPOINTMENT_BOOKINGS_PER_CONTACT_DAY,
             "retention_days": settings.APPOINTMENT_RETENTION_DAYS,
             "last_day": days.last_bookable_day(rules, timezone.now()),
+            "nav": "termine",
         },
     )

@@ -56,7 +56,8 @@ def kern_widget(field: BoundField) -> SafeString:
 @register.filter
 def kern_choice(choice: BoundWidget, field: BoundField) -> SafeString:
     """Render one radio button or checkbox of a group in KERN markup."""
-    radio = isinstance(field.field.widget, forms.RadioSelect)
+    # CheckboxSelectMultiple is a subclass of RadioSelect: ask for the input type.
+    radio = field.field.widget.input_type == "radio"
     css = "kern-form-check__radio" if radio else "kern-form-check__checkbox"
     if field.errors:
         css += f" {css}--error"
