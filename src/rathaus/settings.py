@@ -177,6 +177,10 @@ APPOINTMENT_BOOKINGS_PER_IP_HOUR = int(os.environ.get("APPOINTMENT_BOOKINGS_PER_
 APPOINTMENT_BOOKINGS_NO_POW_PER_IP_HOUR = int(
     os.environ.get("APPOINTMENT_BOOKINGS_NO_POW_PER_IP_HOUR", "4")
 )
+# Searches for free times (page and API) per IP address and minute.
+APPOINTMENT_SEARCHES_PER_IP_MINUTE = int(
+    os.environ.get("APPOINTMENT_SEARCHES_PER_IP_MINUTE", "120")
+)
 # Bookings per e-mail address or phone number and day.
 APPOINTMENT_BOOKINGS_PER_CONTACT_DAY = int(
     os.environ.get("APPOINTMENT_BOOKINGS_PER_CONTACT_DAY", "6")

@@ -296,7 +296,7 @@ def test_links_of_others_and_forged_links_show_nothing(client, office, passport)
 
 
 def test_signed_in_residents_with_a_passkey_book_at_once_and_see_it(
-    client, office, passport, resident_with_passkey
+    client, office, passport, registration, resident_with_passkey
 ):
     day, unit = first_free(office, [passport])
     client.force_login(resident_with_passkey)
@@ -307,12 +307,21 @@ def test_signed_in_residents_with_a_passkey_book_at_once_and_see_it(
     appointment = Appointment.objects.get(account=resident_with_passkey)
     assert appointment.status == Appointment.Status.BOOKED
     assert response.url == f"/termine/link/{booking.access_token(appointment)}/"
+    # Another address than the account's own needs the e-mail confirmation as usual.
+    day, unit = first_free(office, [registration])
+    other = post_booking(
+        client, booking_url(office, [registration], day, unit), email="x@beispiel.de"
+    )
+    assert other.url == "/termine/reserviert/"
     mine = client.get("/termine/meine/").content.decode()
     assert appointment.office.name in mine and "Meine Termine" in mine
     exported = privacy.export(resident_with_passkey)
-    assert [row["code"] for row in exported] == [appointment.code]
+    held = Appointment.objects.get(email="x@beispiel.de")
+    assert held.status == Appointment.Status.HELD and held.account == resident_with_passkey
+    assert sorted(row["code"] for row in exported) == sorted([appointment.code, held.code])
     kept = privacy.on_delete(resident_with_passkey)
     appointment.refresh_from_db()
+    assert not Appointment.objects.filter(account=resident_with_passkey).exists()
     assert appointment.account is None and appointment.status == Appointment.Status.BOOKED
     assert "Termin" in kept[0].what
 

@@ -243,3 +243,18 @@ def test_display_page_works_without_javascript(client, office, clerk):
     assert "W-001" in html and "Schalter 1" in html
     assert '<meta http-equiv="refresh"' in html
     assert client.get("/termine/anzeige/gibt-es-nicht/").status_code == 404
+
+
+def test_check_in_with_the_booking_code(client, office, passport, clerk):
+    today = timezone.localdate()
+    appointment = book(office, [passport], free(office, [passport])[0])
+    Appointment.objects.filter(pk=appointment.pk).update(day=today)  # it is today
+    client.force_login(clerk)
+    url = f"/verwaltung/termine/{office.slug}/aufruf/"
+    response = client.post(url, {"aktion": "ankunft", "code": "XXXXXX"}, follow=True)
+    assert "keinen gebuchten Termin mit dem Buchungscode „XXXXXX“" in response.content.decode()
+    code = f" {appointment.code.lower()[:3]} {appointment.code.lower()[3:]} "
+    response = client.post(url, {"aktion": "ankunft", "code": code}, follow=True)
+    assert "ist angekommen: Wartenummer A-001" in response.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.ARRIVED

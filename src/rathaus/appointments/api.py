@@ -4,6 +4,7 @@ and the e-mail confirmation that keep appointment trading out."""
 
 from datetime import datetime
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
@@ -50,7 +51,8 @@ class FreeTimeList(Schema):
 def free_times(request: HttpRequest, params: Query[FreeTimeParams]) -> dict:
     """The earliest free time of each office that books all ``leistung`` for ``personen``,
     earliest first. Unknown services or districts: 404 with ``detail``."""
-    if not ratelimit.hit("appointments.api", ratelimit.client_ip(request), limit=300, window=60):
+    limit = settings.APPOINTMENT_SEARCHES_PER_IP_MINUTE
+    if not ratelimit.hit("appointments.api", ratelimit.client_ip(request), limit=limit, window=60):
         raise HttpError(429, "Too many requests; please wait a minute.")
     slugs = list(dict.fromkeys(params.leistung))
     services = list(Service.objects.published().filter(slug__in=slugs))

@@ -146,14 +146,12 @@ def _check_limits(
     if same is not None:
         raise LimitReached(
             _(
-                "Sie haben für „%(service)s“ bereits einen Termin am %(when)s. Bitte sagen Sie "
-                "ihn zuerst ab oder verschieben Sie ihn."
+                "Sie haben für „%(service)s“ bereits einen Termin am %(when)s Uhr. Bitte sagen "
+                "Sie ihn zuerst ab oder verschieben Sie ihn."
             )
             % {
                 "service": same.service.title,
-                "when": timezone.localtime(same.appointment.starts_at).strftime(
-                    "%d.%m.%Y, %H:%M Uhr"
-                ),
+                "when": timezone.localtime(same.appointment.starts_at).strftime("%d.%m.%Y, %H:%M"),
             }
         )
     if open_ones.count() >= settings.APPOINTMENT_MAX_OPEN:

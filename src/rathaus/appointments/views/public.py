@@ -36,7 +36,10 @@ def search(request: HttpRequest) -> HttpResponse:
     results = []
     if form.is_bound and form.is_valid():
         if not ratelimit.hit(
-            "appointments.search", ratelimit.client_ip(request), limit=120, window=60
+            "appointments.search",
+            ratelimit.client_ip(request),
+            limit=settings.APPOINTMENT_SEARCHES_PER_IP_MINUTE,
+            window=60,
         ):
             return render(request, "appointments/slow_down.html", status=429)
         services = list(form.cleaned_data["leistung"])
@@ -166,7 +169,7 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
     day, unit = moment
     query = choice_query(services, persons)
     account = request.user if request.user.is_authenticated and not request.user.is_staff else None
-    trusted = _passkey_user(request)
+    passkey_user = _passkey_user(request)
     initial = {"email": account.email} if account else {}
     form = ContactForm(posted(request), initial=initial)
     context = {
@@ -177,7 +180,7 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
         "unit": unit,
         "starts_at": calendar.local_moment(day, unit),
         "form": form,
-        "trusted": trusted,
+        "trusted": passkey_user,
         "query": urlencode(query),
         "calendar_url": reverse("appointments:office", args=[office.slug]) + "?" + urlencode(query),
     }
@@ -198,6 +201,8 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
         else settings.APPOINTMENT_BOOKINGS_NO_POW_PER_IP_HOUR
     )
     email = form.cleaned_data["email"]
+    # Only the account's own (confirmed) address skips the confirmation e-mail.
+    trusted = passkey_user if passkey_user and email == passkey_user.email.lower() else None
     if not ratelimit.hit(
         "appointments.book" if solved else "appointments.book-no-pow",
         ip,
@@ -300,8 +305,10 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 def challenge_json(request: HttpRequest) -> JsonResponse:
     """A fresh proof-of-work challenge for the booking form (fetched by its script)."""
+    # A challenge per page view: a few times the bookings a person may make.
+    limit = 3 * settings.APPOINTMENT_BOOKINGS_PER_IP_HOUR
     if not ratelimit.hit(
-        "appointments.challenge", ratelimit.client_ip(request), limit=60, window=600
+        "appointments.challenge", ratelimit.client_ip(request), limit=limit, window=3600
     ):
         return JsonResponse({"detail": "Too many requests."}, status=429)
     return JsonResponse(challenge.issue())

@@ -291,6 +291,27 @@ def close(request: HttpRequest, office: Office) -> HttpResponse:
     return render(request, "appointments/staff/close.html", context)
 
 
+def _check_in(request: HttpRequest, office: Office, code: str) -> None:
+    """Someone arrives and names (or shows) the booking code: mark them here, give a number."""
+    code = "".join(ch for ch in code.upper() if ch.isalnum())[:8]
+    appointment = Appointment.objects.filter(
+        office=office, code=code, day=timezone.localdate(), status=Appointment.Status.BOOKED
+    ).first()
+    if appointment is None:
+        messages.error(
+            request,
+            _("Für heute gibt es hier keinen gebuchten Termin mit dem Buchungscode „%(code)s“.")
+            % {"code": code},
+        )
+        return
+    ticket = queue.arrive(appointment, by=request.user)
+    messages.success(
+        request,
+        _("%(name)s ist angekommen: Wartenummer %(ticket)s.")
+        % {"name": appointment.name, "ticket": ticket.label},
+    )
+
+
 @office_staff()
 def calls(request: HttpRequest, office: Office) -> HttpResponse:
     """The call-up desk: pick your counter, call the next person, finish."""
@@ -308,6 +329,8 @@ def calls(request: HttpRequest, office: Office) -> HttpResponse:
                     **request.session.get(COUNTER_KEY, {}),
                     str(office.pk): picked.pk,
                 }
+        elif what == "ankunft":
+            _check_in(request, office, request.POST.get("code", ""))
         elif counter is None:
             messages.error(request, _("Bitte wählen Sie zuerst Ihren Schalter."))
         elif what == "naechste":
