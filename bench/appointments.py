@@ -22,7 +22,8 @@ The server gets high per-IP, per-address and search limits, a small proof of wor
 (APPOINTMENT_POW_MAX_NUMBER=2000: solving is the client's cost, the server checks one hash
 either way) and BEHIND_PROXY with one X-Forwarded-For address per resident, as behind the
 city's proxy: no limit per address (also those not taken from the environment) counts the
-benchmark's one client machine as one resident.
+benchmark's one client machine as one resident. As in production, the servers share a
+Redis cache (``BENCH_REDIS_URL``, default database 14 on localhost, emptied first).
 
     python bench/appointments.py [--scale 20] [--clients 32] [--bookings 640] [--json]
 """
@@ -76,6 +77,20 @@ SERVER_ENV = {
     "APPOINTMENT_POW_MAX_NUMBER": "2000",
     "BEHIND_PROXY": "1",  # client_ip() reads X-Forwarded-For: one address per resident
 }
+# As in production, the app servers share a cache (cached offers, rate limits) in Redis.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def shared_cache() -> str:
+    """The bench's own Redis database, emptied; '' (per-process caches) when unreachable."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_timeout=2).flushdb()
+    except redis.RedisError as error:
+        print(f"Redis unter {REDIS_URL} nicht erreichbar ({error}): Caches je Prozess")
+        return ""
+    return REDIS_URL
 
 
 def options(parser) -> None:
@@ -475,8 +490,9 @@ def bench_appointments(run: str) -> tuple[int, int]:
 
 
 def analyze() -> None:
-    """Fresh planner statistics, as autovacuum would gather them after the bulk load (it may
-    be off, or not have run yet: the loader inserts hundreds of thousands of rows)."""
+    """Fresh planner statistics and visibility map, as autovacuum would gather them after the
+    bulk load (it may be off, or not have run yet: the loader inserts hundreds of thousands of
+    rows)."""
     from django.apps import apps
     from django.db import connection
 
@@ -485,7 +501,9 @@ def analyze() -> None:
     with connection.cursor() as cursor:
         for label in ("offices", "catalog", "appointments"):
             for model in apps.get_app_config(label).get_models():
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+                table = connection.ops.quote_name(model._meta.db_table)
+                # VACUUM too: index-only scans need the visibility map autovacuum keeps.
+                cursor.execute(f"VACUUM (ANALYZE) {table}")
 
 
 def city() -> str:
@@ -522,13 +540,14 @@ def main() -> None:
     local_search, local_pk = in_process_search(mix)
     connection.close()
 
-    with common.server(args.database_url, args.workers, SERVER_ENV) as base:
+    server_env = {**SERVER_ENV, "REDIS_URL": shared_cache()}
+    with common.server(args.database_url, args.workers, server_env) as base:
         api_search, api_pk = http_search(base, mix)
         bookers = [Client(base, jobs) for jobs in queues]
         firsts = [sum(len(q) for q in queues[:j]) for j in range(len(queues))]
         booking_s = run_clients(bookers, lambda c, start, j: book(c, start, run, 1 + firsts[j]))
     share = -(-args.inserts // args.clients)
-    with common.server(args.database_url, args.workers, SERVER_ENV, "insert_wsgi:application") as b:
+    with common.server(args.database_url, args.workers, server_env, "insert_wsgi:application") as b:
         inserters = [Client(b, []) for _ in range(args.clients)]
         insert_s = run_clients(inserters, lambda c, start, _j: insert(c, start, share))
 

@@ -184,10 +184,13 @@ class CounterDay(models.Model):
     ``free`` is a hexadecimal bit mask (bit n = unit n is open and not taken); ``longest_run``
     the longest stretch of free units. Both are rewritten under the row lock from the
     appointments and blocks of the day, and refreshed when a hold expires or a returned
-    slot becomes free again, so the search never offers a taken time.
+    slot becomes free again, so the search never offers a taken time. A counter out of
+    service has no free units.
     """
 
     counter = models.ForeignKey(Counter, on_delete=models.CASCADE, related_name="days")
+    # The counter's office, repeated so the search across offices needs no join.
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     free = models.CharField(max_length=UNITS_PER_DAY // 4, default="0")
     longest_run = models.PositiveSmallIntegerField(default=0, db_index=True)
@@ -199,7 +202,7 @@ class CounterDay(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["counter", "day"], name="unique_counter_day")
         ]
-        indexes = [models.Index(fields=["day", "longest_run"], name="counter_day_search")]
+        indexes = [models.Index(fields=["office", "day", "longest_run"], name="counter_day_search")]
 
     def __str__(self) -> str:
         return f"{self.counter_id} {self.day:%d.%m.%Y}"
@@ -365,6 +368,17 @@ class BookingContact(models.Model):
 
     def __str__(self) -> str:
         return self.key[:12]
+
+
+class UsedChallenge(models.Model):
+    """A solved proof-of-work challenge, kept until it expires: accepted once, on any server
+    (the unique key decides, not a per-process cache)."""
+
+    challenge = models.CharField(max_length=128, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.challenge[:12]
 
 
 class QueueTicket(models.Model):

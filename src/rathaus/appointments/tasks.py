@@ -10,7 +10,7 @@ from django_tasks import task
 from rathaus.core.periodic import daily, every_minute
 
 from .models import Appointment, Counter
-from .services import booking, days, figures, notices, privacy
+from .services import booking, challenge, days, figures, notices, privacy
 
 __all__ = ["appointments_daily", "appointments_every_minute", "send_reminders"]
 
@@ -50,6 +50,7 @@ def appointments_every_minute() -> None:
     booking.expire_holds()
     days.refresh_due()
     send_reminders()
+    challenge.forget_expired()
 
 
 @daily

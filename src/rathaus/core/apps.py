@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "rathaus.core"
     label = "core"
     verbose_name = _("Plattform")
+
+    def ready(self) -> None:
+        from . import lookups  # noqa: F401 -- registers ``__any``

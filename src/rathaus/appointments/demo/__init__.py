@@ -14,7 +14,7 @@ from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,6 +29,7 @@ from ..models import (
     Block,
     BookingRules,
     Counter,
+    CounterDay,
     LeadTimeSample,
     OfficeService,
     OpeningException,
@@ -257,6 +258,19 @@ def book_for_demo_resident() -> None:
     )
 
 
+def analyse() -> None:
+    """Fresh planner statistics after bulk loading (autovacuum may be off or late): without
+    them PostgreSQL plans the small per-booking queries as scans over everything."""
+    tables = [m._meta.db_table for m in (Appointment, AppointmentService, CounterDay, Counter)]
+    # VACUUM as well on PostgreSQL (outside a transaction): index-only scans of the search
+    # need the visibility map.
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        for table in tables:
+            name = connection.ops.quote_name(table)
+            cursor.execute(f"VACUUM (ANALYZE) {name}" if vacuum else f"ANALYZE {name}")
+
+
 def load(*, scale: int = 1, log: Callable[[str], Any] = print) -> None:
     data = read_json(DATA, "bookable.json")
     rng = random.Random(26112026)  # noqa: S311 -- demo data, reproducible on purpose
@@ -265,6 +279,7 @@ def load(*, scale: int = 1, log: Callable[[str], Any] = print) -> None:
     if not Appointment.objects.exists():
         booked = fill(counters, data, rng=rng)
     days.ensure_released([o.pk for o in counters], timezone.now())
+    analyse()
     load_stories(counters, rng)
     link_catalogue(set(OfficeService.objects.values_list("service_id", flat=True)))
     book_for_demo_resident()

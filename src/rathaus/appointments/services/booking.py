@@ -172,17 +172,34 @@ def _lock_contact(key: str) -> None:
 def _claim(
     office: Office, day: date, start: int, end: int, now: datetime, *, exclude=None
 ) -> tuple[Counter, CounterDay, calendar.OfficeHours]:
-    """Lock the first counter (in a fixed order: no deadlocks) free from ``start`` to ``end``."""
+    """Lock the first counter free from ``start`` to ``end``, in a fixed order (no deadlocks).
+
+    Counters whose cached free units already say "taken" are not locked at all, unless the
+    cache may have freed up by itself (``changes_at``) or an appointment being moved is
+    excluded: the cache never calls a free unit taken otherwise, and so bookings at a busy
+    office do not all queue behind its first counter.
+    """
     wanted = calendar.span(start, end)
     hours = calendar.load_hours([office.pk], day, day)[office.pk]
     if hours.open_mask(day) & wanted != wanted:
         raise Unavailable(_("Zu dieser Zeit ist die Dienststelle geschlossen."))
-    for counter in Counter.objects.filter(office=office, is_active=True).order_by("pk"):
+    counters = list(Counter.objects.filter(office=office, is_active=True).order_by("pk"))
+    if exclude is None:
+        cached = {
+            counter_id: int(free, 16) & wanted == wanted or (changes and changes <= now)
+            for counter_id, free, changes in CounterDay.objects.filter(
+                office=office, day=day
+            ).values_list("counter_id", "free", "changes_at")
+        }
+        counters = [c for c in counters if cached.get(c.pk, True)]
+    for counter in counters:
         row = days.locked(counter, day)
+        before = (row.free, row.longest_run, row.changes_at)
         free = days.recompute(row, hours, now, exclude=exclude)
         if free & wanted == wanted:
             return counter, row, hours
-        row.save(update_fields=["free", "longest_run", "changes_at", "refreshed_at"])
+        if (row.free, row.longest_run, row.changes_at) != before:
+            row.save(update_fields=["free", "longest_run", "changes_at", "refreshed_at"])
     raise SlotTaken()
 
 
@@ -205,11 +222,11 @@ def _check_time(request: Request, offer: slots.Offer, now: datetime) -> tuple[in
     if starts_at < earliest:
         raise Unavailable(
             _("Online sind Termine frühestens %(hours)s Stunden im Voraus buchbar.")
-            % {"hours": offer.rules.lead_hours}
+            % {"hours": offer.lead_hours}
         )
     if request.day > last_day:
         raise Unavailable(_("Dieser Tag ist noch nicht zur Buchung freigegeben."))
-    if request.unit % offer.rules.step_units:
+    if request.unit % offer.step_units:
         raise Unavailable(_("Zu dieser Uhrzeit beginnen keine Termine."))
     return end, starts_at
 
@@ -228,7 +245,7 @@ def reserve(request: Request, *, confirmed: bool, now: datetime | None = None):
         raise Unavailable(
             _("Diese Leistungen können hier nicht zusammen für so viele Personen gebucht werden.")
         )
-    if not request.by_staff and not offer.rules.online_booking:
+    if not request.by_staff and not offer.online_booking:
         raise Unavailable(_("Diese Dienststelle vergibt keine Termine online."))
     end, starts_at = _check_time(request, offer, now)
     key = contact_key(request.email, request.phone)

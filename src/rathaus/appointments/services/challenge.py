@@ -2,7 +2,8 @@
 
 The browser finds a number whose SHA-256 with the salt matches the challenge: a fraction
 of a second for a person, a real cost for a bot booking thousands of times. No third
-party sees anything, no cookie is set. Each solved challenge is accepted once.
+party sees anything, no cookie is set. Each solved challenge is accepted once, across all
+app servers (a unique row in the database).
 """
 
 from datetime import datetime, timedelta
@@ -10,10 +11,13 @@ from datetime import datetime, timedelta
 import altcha
 from altcha import v1 as altcha_v1
 from django.conf import settings
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-__all__ = ["issue", "verify"]
+from ..models import UsedChallenge
+
+__all__ = ["forget_expired", "issue", "verify"]
 
 LIFETIME = timedelta(minutes=20)
 
@@ -42,6 +46,18 @@ def verify(payload: str) -> bool:
         return False
     if not ok:
         return False
-    # Single use: the challenge is remembered for its lifetime (however the payload is spelt).
+    # Single use on every server: the database remembers it for its lifetime.
     challenge = altcha_v1.Payload.from_base64(payload).challenge
-    return cache.add(f"altcha:{challenge}", 1, timeout=int(LIFETIME.total_seconds()) + 60)
+    try:
+        with transaction.atomic():
+            UsedChallenge.objects.create(
+                challenge=challenge[:128], expires_at=timezone.now() + LIFETIME
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def forget_expired() -> int:
+    """Expired challenges cannot be replayed anyway (the signature says so): drop them."""
+    return UsedChallenge.objects.filter(expires_at__lt=timezone.now()).delete()[0]

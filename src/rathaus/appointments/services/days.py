@@ -6,10 +6,13 @@ cache of it that is only written under the row lock (``locked``) or by ``refresh
 when a hold has expired or a cancelled slot's waiting period has ended.
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -30,7 +33,7 @@ __all__ = [
 DEFAULT_RULES = BookingRules()
 
 
-def last_bookable_day(rules: BookingRules, now: datetime) -> date:
+def last_bookable_day(rules: BookingRules | Any, now: datetime) -> date:
     """The published release: every day at ``release_time`` one more day opens, so from then
     on appointments can be booked up to ``horizon_days`` ahead."""
     local = timezone.localtime(now)
@@ -85,9 +88,17 @@ def _set_free(row: CounterDay, open_mask: int, taken: int, changes_at: datetime 
     row.changes_at = changes_at
 
 
+def _counters(counter_ids: Iterable[int]) -> dict[int, tuple[int, bool]]:
+    """Counter → (its office, in service)."""
+    rows = Counter.objects.filter(pk__in=list(counter_ids)).values_list(
+        "pk", "office_id", "is_active"
+    )
+    return {pk: (office_id, active) for pk, office_id, active in rows}
+
+
 def ensure(counter_ids: Iterable[int], first: date, last: date) -> int:
     """Create the missing counter days from ``first`` to ``last``; returns how many."""
-    counters = dict(Counter.objects.filter(pk__in=list(counter_ids)).values_list("pk", "office_id"))
+    counters = _counters(counter_ids)
     if not counters or last < first:
         return 0
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
@@ -99,44 +110,55 @@ def ensure(counter_ids: Iterable[int], first: date, last: date) -> int:
     missing = [(c, d) for c in counters for d in days if (c, d) not in existing]
     if not missing:
         return 0
-    hours = calendar.load_hours(set(counters.values()), first, last)
-    now = timezone.now()
-    taken = occupied(missing, now)
+    hours = calendar.load_hours({office for office, _ in counters.values()}, first, last)
+    taken = occupied(missing, timezone.now())
     rows = []
     for counter_id, day in missing:
-        row = CounterDay(counter_id=counter_id, day=day)
-        _set_free(row, hours[counters[counter_id]].open_mask(day), *taken[(counter_id, day)])
+        office_id, active = counters[counter_id]
+        row = CounterDay(counter_id=counter_id, office_id=office_id, day=day)
+        open_mask = hours[office_id].open_mask(day) if active else 0
+        _set_free(row, open_mask, *taken[(counter_id, day)])
         rows.append(row)
     CounterDay.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
     return len(rows)
 
 
-def ensure_released(office_ids: Iterable[int], now: datetime) -> None:
+def ensure_released(
+    office_ids: Iterable[int], now: datetime, *, horizon_days: int | None = None
+) -> None:
     """Make sure every counter of these offices has its days up to the end of the horizon.
 
     Normally the daily job has done it; this one query keeps a fresh database (or a missed
     job) from hiding bookable days.
     """
-    office_ids = list(office_ids)
+    office_ids = sorted(office_ids)
     today = timezone.localtime(now).date()
-    horizon = BookingRules.objects.filter(office_id__in=office_ids).values_list(
-        "horizon_days", flat=True
-    )
-    last = today + timedelta(days=max(horizon, default=DEFAULT_RULES.horizon_days))
-    lacking = (
-        Counter.objects.filter(office_id__in=office_ids, is_active=True)
-        .exclude(days__day=last)
-        .values_list("pk", flat=True)
-    )
-    if lacking := list(lacking):
-        ensure(lacking, today, last)
+    digest = hashlib.sha256(",".join(map(str, office_ids)).encode()).hexdigest()[:32]
+    key = f"appointments:released:{today}:{digest}"
+    if cache.get(key):
+        return
+    if horizon_days is None:
+        horizons = BookingRules.objects.filter(office_id__any=office_ids).values_list(
+            "horizon_days", flat=True
+        )
+        horizon_days = max(horizons, default=DEFAULT_RULES.horizon_days)
+    last = today + timedelta(days=horizon_days)
+    counters = Counter.objects.filter(office_id__any=office_ids)
+    if counters.count() != CounterDay.objects.filter(office_id__any=office_ids, day=last).count():
+        lacking = counters.exclude(days__day=last).values_list("pk", flat=True)
+        ensure(list(lacking), today, last)
+    # Days, once there, stay; a new counter gets its days when it is saved.
+    cache.set(key, True, 3600)
 
 
 def locked(counter: Counter, day: date) -> CounterDay:
     """The row of ``counter`` on ``day``, locked until the transaction ends (created if new)."""
     assert transaction.get_connection().in_atomic_block, "lock only inside a transaction"
-    ensure([counter.pk], day, day)
-    return CounterDay.objects.select_for_update().get(counter=counter, day=day)
+    rows = CounterDay.objects.select_for_update().filter(counter=counter, day=day)
+    if (row := rows.first()) is None:
+        ensure([counter.pk], day, day)
+        row = rows.get()
+    return row
 
 
 def recompute(
@@ -145,13 +167,15 @@ def recompute(
     now: datetime,
     *,
     exclude: int | None = None,
+    active: bool = True,
 ) -> int:
     """Rewrite the cache of a locked row from the truth; returns the free units (``exclude``:
-    an appointment that should not count, e.g. the one being confirmed)."""
+    an appointment that should not count, e.g. the one being confirmed; ``active``: whether
+    the counter is in service)."""
     taken, changes_at = occupied([(row.counter_id, row.day)], now, exclude=exclude)[
         (row.counter_id, row.day)
     ]
-    open_mask = office_hours.open_mask(row.day)
+    open_mask = office_hours.open_mask(row.day) if active else 0
     _set_free(row, open_mask, taken, changes_at)
     return open_mask & ~taken
 
@@ -160,14 +184,13 @@ def _refresh(rows: list[CounterDay], now: datetime) -> int:
     """Recompute locked ``rows`` and save them."""
     if not rows:
         return 0
-    office_of = dict(
-        Counter.objects.filter(pk__in={r.counter_id for r in rows}).values_list("pk", "office_id")
-    )
+    counters = _counters({r.counter_id for r in rows})
     first, last = min(r.day for r in rows), max(r.day for r in rows)
-    hours = calendar.load_hours(set(office_of.values()), first, last)
+    hours = calendar.load_hours({office for office, _ in counters.values()}, first, last)
     taken = occupied([(r.counter_id, r.day) for r in rows], now)
     for row in rows:
-        open_mask = hours[office_of[row.counter_id]].open_mask(row.day)
+        office_id, active = counters[row.counter_id]
+        open_mask = hours[office_id].open_mask(row.day) if active else 0
         _set_free(row, open_mask, *taken[(row.counter_id, row.day)])
     CounterDay.objects.bulk_update(rows, ["free", "longest_run", "changes_at", "refreshed_at"])
     return len(rows)
@@ -184,11 +207,11 @@ def refresh_due(now: datetime | None = None) -> int:
 
 
 def refresh_office(office_id: int, first: date) -> int:
-    """After the hours or exceptions of an office changed: recompute its days from ``first``."""
+    """After the hours, exceptions or counters of an office changed: recompute its days."""
     with transaction.atomic():
         rows = list(
             CounterDay.objects.select_for_update()
-            .filter(counter__office_id=office_id, day__gte=first)
+            .filter(office_id=office_id, day__gte=first)
             .order_by("counter_id", "day")
         )
         return _refresh(rows, timezone.now())
