@@ -61,3 +61,18 @@ def resident_with_passkey(db):
     user = UserFactory(email="passkey@beispiel.de", email_confirmed_at=timezone.now())
     Passkey.objects.create(user=user, credential_id="dGVzdA", public_key=b"\x00", name="Handy")
     return user
+
+
+def book(office, services, day, when, *, persons=1, now=None, confirmed=True, **who):
+    """A booking (``when``: a time of day or a unit) as the service makes it; a hold with
+    ``confirmed=False``."""
+    from rathaus.appointments.services import booking, calendar
+
+    who.setdefault("name", "Erika Beispiel")
+    if "phone" not in who:
+        who.setdefault("email", "erika@beispiel.de")
+    unit = calendar.unit_floor(when) if isinstance(when, time) else when
+    request = booking.Request(
+        office=office, services=services, persons=persons, day=day, unit=unit, **who
+    )
+    return booking.reserve(request, confirmed=confirmed, now=now)[0]

@@ -20,25 +20,14 @@ from rathaus.offices import services as offices
 from rathaus.offices.models import OpeningHours
 from tests.factories import StaffFactory
 
+from . import conftest
 from .conftest import BERLIN, NOW
 
 pytestmark = pytest.mark.django_db
 
 
-def book(office, service, day, clock, email, now=NOW):
-    return booking.reserve(
-        booking.Request(
-            office=office,
-            services=[service],
-            persons=1,
-            day=day,
-            unit=calendar.unit_floor(clock),
-            name="Statistik Person",
-            email=email,
-        ),
-        confirmed=True,
-        now=now,
-    )[0]
+def book(office, service, day, clock, email):
+    return conftest.book(office, [service], day, clock, email=email, now=NOW)
 
 
 def test_month_figures_count_services_and_the_median_lead_time(office, passport, registration):
@@ -75,18 +64,7 @@ def test_lead_time_samples_use_the_earliest_free_time(office, passport, registra
 def test_the_minute_job_expires_holds_and_frees_their_time(office, passport, settings):
     office.counters.filter(number=2).delete()
     day = timezone.localdate() + timedelta(days=2)
-    appointment, _ = booking.reserve(
-        booking.Request(
-            office=office,
-            services=[passport],
-            persons=1,
-            day=day,
-            unit=calendar.unit_floor(time(9)),
-            name="Halter",
-            email="h@beispiel.de",
-        ),
-        confirmed=False,
-    )
+    appointment = conftest.book(office, [passport], day, time(9), confirmed=False)
     Appointment.objects.filter(pk=appointment.pk).update(
         hold_expires_at=appointment.hold_expires_at - timedelta(minutes=20)
     )

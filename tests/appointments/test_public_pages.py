@@ -16,6 +16,8 @@ from rathaus.appointments.models import Appointment
 from rathaus.appointments.services import booking, calendar, privacy, slots
 from tests.support import mails
 
+from .conftest import book
+
 pytestmark = pytest.mark.django_db
 
 
@@ -268,18 +270,7 @@ def test_limits_are_explained(client, office, passport, registration):
 
 def test_links_of_others_and_forged_links_show_nothing(client, office, passport):
     day, unit = first_free(office, [passport])
-    appointment, _ = booking.reserve(
-        booking.Request(
-            office=office,
-            services=[passport],
-            persons=1,
-            day=day,
-            unit=unit,
-            name="Geheim Person",
-            email="g@beispiel.de",
-        ),
-        confirmed=True,
-    )
+    appointment = book(office, [passport], day, unit, name="Geheim Person", email="g@beispiel.de")
     forged = appointment.public_id.hex + ".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
     for path in (
         f"/termine/link/{forged}/",

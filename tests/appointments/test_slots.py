@@ -15,33 +15,20 @@ from rathaus.appointments.models import (
 from rathaus.appointments.services import booking, calendar, days, slots
 from rathaus.offices.models import District, Office
 
+from . import conftest
 from .conftest import BERLIN, NOW, make_office
 
 pytestmark = pytest.mark.django_db
+
+
+def book(office, services, day, clock, *, email="a@beispiel.de", now=NOW, **extra):
+    return conftest.book(office, services, day, clock, email=email, now=now, **extra)
 
 
 def times(offer, day, *, now=NOW):
     return [
         calendar.unit_label(u) for u in slots.office_calendar(offer, day, day, now=now).get(day, [])
     ]
-
-
-def book(office, services, day, clock, *, persons=1, email="a@beispiel.de", now=NOW, **extra):
-    unit = calendar.unit_floor(clock)
-    return booking.reserve(
-        booking.Request(
-            office=office,
-            services=services,
-            persons=persons,
-            day=day,
-            unit=unit,
-            name="Erika Beispiel",
-            email=email,
-            **extra,
-        ),
-        confirmed=True,
-        now=now,
-    )[0]
 
 
 def test_opening_hours_give_the_start_times_on_the_grid(office, passport):
@@ -232,19 +219,7 @@ def test_multi_service_search_needs_an_office_with_all_services(office, passport
 def test_the_cache_stays_true_after_holds_expire(office, passport):
     office.counters.filter(number=2).delete()
     day = date(2027, 3, 23)
-    appointment, _token = booking.reserve(
-        booking.Request(
-            office=office,
-            services=[passport],
-            persons=1,
-            day=day,
-            unit=calendar.unit_floor(time(8)),
-            name="Halter",
-            email="h@beispiel.de",
-        ),
-        confirmed=False,
-        now=NOW,
-    )
+    appointment = conftest.book(office, [passport], day, time(8), confirmed=False, now=NOW)
     offer = slots.office_offer(office, [passport], 1)
     assert "08:00" not in times(offer, day)
     row = CounterDay.objects.get(counter=appointment.counter, day=day)

@@ -12,6 +12,7 @@ from rathaus.appointments.services import booking, calendar, queue, slots
 from tests.factories import StaffFactory, UserFactory
 from tests.support import mails
 
+from . import conftest
 from .conftest import make_office
 
 pytestmark = pytest.mark.django_db
@@ -37,11 +38,7 @@ def free(office, services, days_ahead=14):
 def book(office, services, when, **who):
     who.setdefault("name", "Bürgerin Beispiel")
     who.setdefault("email", f"{when[0]}-{when[1]}@beispiel.de")
-    day, unit = when
-    return booking.reserve(
-        booking.Request(office=office, services=services, persons=1, day=day, unit=unit, **who),
-        confirmed=True,
-    )[0]
+    return conftest.book(office, services, *when, **who)
 
 
 def test_only_staff_of_the_office_see_its_day(client, office, passport, clerk):

@@ -1,7 +1,7 @@
 """Forms of the appointments module: what residents and staff type, checked with German
 messages; times travel as ``tag`` (2026-12-01) and ``zeit`` (08:30) parameters."""
 
-from datetime import date, datetime, time
+from datetime import date, time
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -92,6 +92,17 @@ def parse_time(day_text: str, time_text: str) -> tuple[date, int] | None:
     return day, (moment.hour * 60 + moment.minute) // UNIT_MINUTES
 
 
+def date_field() -> forms.DateField:
+    return forms.DateField(
+        label=_("Datum"),
+        help_text=_("TT.MM.JJJJ"),
+        error_messages={
+            "required": _("Bitte geben Sie das Datum an."),
+            "invalid": _("Bitte geben Sie das Datum als TT.MM.JJJJ an."),
+        },
+    )
+
+
 class ContactForm(forms.Form):
     """Who comes: a name (shown at the counter) and one way to reach them."""
 
@@ -162,14 +173,7 @@ class BlockForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Bitte wählen Sie mindestens einen Schalter.")},
     )
-    day = forms.DateField(
-        label=_("Datum"),
-        help_text=_("TT.MM.JJJJ"),
-        error_messages={
-            "required": _("Bitte geben Sie das Datum an."),
-            "invalid": _("Bitte geben Sie das Datum als TT.MM.JJJJ an."),
-        },
-    )
+    day = date_field()
     start = forms.TimeField(
         label=_("von"),
         error_messages={
@@ -199,14 +203,7 @@ class BlockForm(forms.Form):
 
 
 class CloseDayForm(forms.Form):
-    day = forms.DateField(
-        label=_("Datum"),
-        help_text=_("TT.MM.JJJJ"),
-        error_messages={
-            "required": _("Bitte geben Sie das Datum an."),
-            "invalid": _("Bitte geben Sie das Datum als TT.MM.JJJJ an."),
-        },
-    )
+    day = date_field()
     reason = TextField(
         label=_("Grund (steht in der Absage an die Bürgerinnen und Bürger)"),
         max_length=200,
@@ -229,7 +226,3 @@ def parse_day(text: str | None, default: date) -> date:
         return date.fromisoformat(text) if text else default
     except ValueError:
         return default
-
-
-def moment_label(moment: datetime) -> str:
-    return moment.strftime("%d.%m.%Y, %H:%M")

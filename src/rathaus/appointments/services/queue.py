@@ -19,7 +19,17 @@ from rathaus.offices.models import Office
 from ..models import Appointment, Counter, QueueTicket
 from . import calendar
 
-__all__ = ["Call", "arrive", "call_next", "calls", "finish", "recall", "waiting", "walk_in"]
+__all__ = [
+    "Call",
+    "arrive",
+    "call_next",
+    "calls",
+    "current",
+    "finish",
+    "recall",
+    "waiting",
+    "walk_in",
+]
 
 # Appointments are called in their order from a few minutes before their time.
 DUE_AHEAD = timedelta(minutes=5)
@@ -144,18 +154,20 @@ class Call:
         }
 
 
+def _called(office: Office):
+    return QueueTicket.objects.filter(
+        office=office, day=timezone.localdate(), status=QueueTicket.Status.CALLED
+    ).order_by("-called_at")
+
+
+def current(office: Office, counter: Counter) -> QueueTicket | None:
+    """The person called to ``counter`` and not finished yet."""
+    return _called(office).filter(counter=counter).select_related("appointment").first()
+
+
 def calls(office: Office, limit: int = 6) -> list[Call]:
     """Today's latest calls, newest first."""
-    tickets = (
-        QueueTicket.objects.filter(
-            office=office,
-            day=timezone.localdate(),
-            status=QueueTicket.Status.CALLED,
-            counter__isnull=False,
-        )
-        .select_related("counter")
-        .order_by("-called_at")[:limit]
-    )
+    tickets = _called(office).filter(counter__isnull=False).select_related("counter")[:limit]
     return [
         Call(
             id=t.pk,

@@ -4,11 +4,13 @@ week of free times turned into links."""
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from rathaus.offices.models import Office
 
+from ..forms import parse_day
 from ..services import calendar, slots
 
 
@@ -20,17 +22,21 @@ def time_query(query: list[tuple[str, object]], day: date, unit: int) -> str:
     return urlencode([*query, ("tag", day.isoformat()), ("zeit", calendar.unit_label(unit))])
 
 
+DAYS_SHOWN = 7
+
+
 def free_days(
+    request: HttpRequest,
     offer: slots.Offer,
-    first: date,
-    count: int,
     *,
     link: Callable[[date, int], str],
     staff: bool = False,
 ) -> dict:
-    """``count`` days from ``first`` with their free times as links, and paging dates."""
+    """A week of free times as links, from the day in ``?ab=`` (today at the earliest), and
+    the dates of the weeks before and after."""
     today = timezone.localdate()
-    last = first + timedelta(days=count - 1)
+    first = max(parse_day(request.GET.get("ab"), today), today)
+    last = first + timedelta(days=DAYS_SHOWN - 1)
     free = slots.office_calendar(offer, first, last, staff=staff)
     week = [
         {
@@ -40,11 +46,12 @@ def free_days(
                 for unit in free.get(day, [])
             ],
         }
-        for day in (first + timedelta(days=n) for n in range(count))
+        for day in (first + timedelta(days=n) for n in range(DAYS_SHOWN))
     ]
     return {
         "week": week,
-        "previous": max(first - timedelta(days=count), today) if first > today else None,
+        "first": first,
+        "previous": max(first - timedelta(days=DAYS_SHOWN), today) if first > today else None,
         "next": last + timedelta(days=1),
     }
 

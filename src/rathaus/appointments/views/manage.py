@@ -18,12 +18,10 @@ from django.views.decorators.cache import never_cache
 
 from rathaus.accounts.decorators import resident_required
 
-from ..forms import parse_day, parse_time
+from ..forms import parse_time
 from ..models import Appointment
 from ..services import booking, calendar, notices, slots
 from .common import free_days
-
-CALENDAR_DAYS = 7
 
 
 def with_token(view: Callable) -> Callable:
@@ -124,19 +122,15 @@ def reschedule(request: HttpRequest, appointment: Appointment, here) -> HttpResp
     offer = slots.office_offer(appointment.office, services, persons)
     if offer is None:
         raise Http404
-    today = timezone.localdate()
-    first = max(parse_day(request.GET.get("ab"), today), today)
     context.update(
         free_days(
+            request,
             offer,
-            first,
-            CALENDAR_DAYS,
             link=lambda day, unit: (
                 f"{here('reschedule')}?tag={day.isoformat()}&zeit={calendar.unit_label(unit)}"
             ),
         ),
         office=appointment.office,
-        first=first,
     )
     return render(request, "appointments/reschedule.html", context)
 

@@ -22,12 +22,10 @@ from rathaus.core import ratelimit
 from rathaus.core.forms import posted
 from rathaus.offices.models import Office
 
-from ..forms import ChoiceForm, ContactForm, SearchForm, parse_day, parse_time
+from ..forms import ChoiceForm, ContactForm, SearchForm, parse_time
 from ..models import Appointment, BookingRules
 from ..services import booking, calendar, challenge, days, notices, slots
 from .common import choice_query, free_days, offered_offices, time_query
-
-CALENDAR_DAYS = 7
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -82,8 +80,6 @@ def office_calendar(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(f"{reverse('appointments:search')}?{urlencode(request.GET, doseq=True)}")
     services, persons = list(form.cleaned_data["leistung"]), form.cleaned_data["personen"]
     offer = slots.office_offer(office, services, persons)
-    today = timezone.localdate()
-    first = max(parse_day(request.GET.get("ab"), today), today)
     query = choice_query(services, persons)
     context = {
         "office": office,
@@ -91,15 +87,13 @@ def office_calendar(request: HttpRequest, slug: str) -> HttpResponse:
         "persons": persons,
         "query": urlencode(query),
         "offer": offer,
-        "first": first,
         "nav": "termine",
     }
     if offer is not None:
         context.update(
             free_days(
+                request,
                 offer,
-                first,
-                CALENDAR_DAYS,
                 link=lambda day, unit: (
                     reverse("appointments:book", args=[office.slug])
                     + "?"

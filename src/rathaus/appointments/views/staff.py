@@ -152,17 +152,13 @@ def book_for(request: HttpRequest, office: Office) -> HttpResponse:
     if offer is None:
         return render(request, "appointments/staff/book.html", context)
     if chosen is None:
-        today = timezone.localdate()
-        first = max(parse_day(request.GET.get("ab"), today), today)
         context.update(
             free_days(
+                request,
                 offer,
-                first,
-                7,
                 staff=True,
                 link=lambda d, u: f"{request.path}?{time_query(query, d, u)}",
-            ),
-            first=first,
+            )
         )
         return render(request, "appointments/staff/book.html", context)
     day_, unit = chosen
@@ -355,19 +351,7 @@ def calls(request: HttpRequest, office: Office) -> HttpResponse:
             else:
                 queue.finish(ticket, came=what == "erledigt", by=request.user)
         return redirect("appointments:staff_calls", office.slug)
-    current = (
-        QueueTicket.objects.filter(
-            office=office,
-            day=timezone.localdate(),
-            status=QueueTicket.Status.CALLED,
-            counter=counter,
-        )
-        .select_related("appointment")
-        .order_by("-called_at")
-        .first()
-        if counter
-        else None
-    )
+    current = queue.current(office, counter) if counter else None
     return render(
         request,
         "appointments/staff/calls.html",
