@@ -36,6 +36,7 @@ from ..models import (
     Counter,
     CounterDay,
     OfficeService,
+    new_booking_code,
 )
 from . import calendar, days, slots
 
@@ -303,16 +304,16 @@ def reserve(request: Request, *, confirmed: bool, now: datetime | None = None):
 
 
 def _create(appointment: Appointment) -> Appointment:
-    """Save with a fresh booking code should the random one already exist."""
-    for attempt in range(5):
+    """Save with a fresh booking code should the random one already exist (the last try lets
+    the error through)."""
+    for _attempt in range(4):
         try:
             with transaction.atomic():
                 appointment.save()
             return appointment
         except IntegrityError:
-            if attempt == 4:
-                raise
-            appointment.code = Appointment._meta.get_field("code").default()
+            appointment.code = new_booking_code()
+    appointment.save()
     return appointment
 
 

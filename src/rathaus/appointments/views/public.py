@@ -44,7 +44,7 @@ def search(request: HttpRequest) -> HttpResponse:
         persons = form.cleaned_data["personen"]
         district = form.cleaned_data["bezirk"]
         found = slots.earliest(services, persons, district_id=district.pk if district else None)
-        offices = Office.objects.in_bulk([t.office_id for t in found])
+        offices = Office.objects.select_related("district").in_bulk([t.office_id for t in found])
         query = choice_query(services, persons)
         results = [
             {
@@ -145,6 +145,39 @@ def _passkey_user(request: HttpRequest):
     return None
 
 
+def _admission(request: HttpRequest, email: str) -> tuple[str, int] | None:
+    """The proof of work (a stale one is refused; none at all means the stricter limit) and
+    the limits per IP address and per e-mail address; ``(message, status)`` when refused."""
+    sent = request.POST.get("altcha", "")
+    solved = challenge.verify(sent)
+    if sent and not solved:
+        message = _(
+            "Die Sicherheitsprüfung ist abgelaufen. Bitte senden Sie das Formular noch einmal."
+        )
+        return message, 400
+    if solved:
+        scope, per_hour = "appointments.book", settings.APPOINTMENT_BOOKINGS_PER_IP_HOUR
+    else:
+        scope, per_hour = (
+            "appointments.book-no-pow",
+            settings.APPOINTMENT_BOOKINGS_NO_POW_PER_IP_HOUR,
+        )
+    if not ratelimit.hit(
+        scope, ratelimit.client_ip(request), limit=per_hour, window=3600
+    ) or not ratelimit.hit(
+        "appointments.contact",
+        booking.contact_key(email, ""),
+        limit=settings.APPOINTMENT_BOOKINGS_PER_CONTACT_DAY,
+        window=86400,
+    ):
+        message = _(
+            "Zu viele Buchungen in kurzer Zeit. Bitte versuchen Sie es später noch "
+            "einmal oder rufen Sie uns an."
+        )
+        return message, 429
+    return None
+
+
 @never_cache
 def book(request: HttpRequest, slug: str) -> HttpResponse:
     """Step 3: who comes. The time is held only after the proof of work and, without a
@@ -181,41 +214,14 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method != "POST" or not form.is_valid():
         return render(request, "appointments/book.html", context)
 
-    ip = ratelimit.client_ip(request)
-    solved = challenge.verify(request.POST.get("altcha", ""))
-    if request.POST.get("altcha") and not solved:
-        form.add_error(
-            None,
-            _("Die Sicherheitsprüfung ist abgelaufen. Bitte senden Sie das Formular noch einmal."),
-        )
-        return render(request, "appointments/book.html", context, status=400)
-    per_hour = (
-        settings.APPOINTMENT_BOOKINGS_PER_IP_HOUR
-        if solved
-        else settings.APPOINTMENT_BOOKINGS_NO_POW_PER_IP_HOUR
-    )
     email = form.cleaned_data["email"]
+    if refusal := _admission(request, email):
+        message, status = refusal
+        form.add_error(None, message)
+        return render(request, "appointments/book.html", context, status=status)
     # Only the account's own (confirmed) address skips the confirmation e-mail.
-    trusted = passkey_user if passkey_user and email == passkey_user.email.lower() else None
-    if not ratelimit.hit(
-        "appointments.book" if solved else "appointments.book-no-pow",
-        ip,
-        limit=per_hour,
-        window=3600,
-    ) or not ratelimit.hit(
-        "appointments.contact",
-        booking.contact_key(email, ""),
-        limit=settings.APPOINTMENT_BOOKINGS_PER_CONTACT_DAY,
-        window=86400,
-    ):
-        form.add_error(
-            None,
-            _(
-                "Zu viele Buchungen in kurzer Zeit. Bitte versuchen Sie es später noch "
-                "einmal oder rufen Sie uns an."
-            ),
-        )
-        return render(request, "appointments/book.html", context, status=429)
+    own = passkey_user is not None and email.lower() == passkey_user.email.lower()
+    trusted = passkey_user if own else None
     request_ = booking.Request(
         office=office,
         services=services,
