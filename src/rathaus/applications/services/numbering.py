@@ -15,4 +15,15 @@ def next_reference() -> str:
         ReferenceCounter.objects.get_or_create(year=year)
         ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
         number = ReferenceCounter.objects.get(year=year).last
+    return _format(year, number)
+
+
+def _format(year: int, number: int) -> str:
     return f"{settings.CASE_REFERENCE_PREFIX}-{year}-{number:06d}"
+
+
+def with_number(number: int) -> list[str]:
+    """Every reference that has ``number``, one per year that gave out numbers: staff type
+    "123" and find DUS-2026-000123 through the unique index, not a scan for a suffix."""
+    years = ReferenceCounter.objects.values_list("year", flat=True)
+    return [_format(year, number) for year in years]

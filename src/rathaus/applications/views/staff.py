@@ -24,7 +24,7 @@ from rathaus.core.forms import posted
 from ..formdef.engine import display, validate_all
 from ..forms import DecisionForm, NoteForm, PaperIntakeForm, QuestionForm, ScanForm
 from ..models import Application, FormDefinition
-from ..services import cases, decisions, drafts
+from ..services import cases, decisions, drafts, numbering
 from .filling import Urls, page
 from .resident import _file_response
 
@@ -64,7 +64,7 @@ def _reference_query(q: str) -> Q:
     if re.fullmatch(r"[A-Z]+-\d{4}-\d+", q):
         return Q(reference=q)
     if q.isdigit():
-        return Q(reference__endswith=f"-{int(q):06d}")
+        return Q(reference__in=numbering.with_number(int(q)))
     return Q(reference__contains=q)
 
 
