@@ -60,8 +60,11 @@ vendor-kern: node_modules/.installed
 	node -p '"@kern-ux/native " + require("./node_modules/@kern-ux/native/package.json").version' > $(KERN_DIR)/VERSION
 
 ## Benchmarks (not tests): each prints a table with ratios against a baseline.
+## The benchmarks (PostgreSQL at DATABASE_URL, default rathaus_bench on localhost).
 bench: $(BIN)/.installed
 	$(BIN)/python bench/catalog_search.py
+	$(BIN)/python bench/applications.py
+	$(BIN)/python bench/appointments.py
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache
