@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.admin import PolicyAdmin
+from rathaus.core.admin import PolicyAdmin, ReadOnlyAdmin
 from rathaus.offices.models import Office
 
 from .models import AccessLogEntry, OfficeMembership, Role, StaffAccount, StaffRole
@@ -104,7 +104,7 @@ class StaffAccountAdmin(PolicyAdmin):
 
 
 @admin.register(AccessLogEntry)
-class AccessLogEntryAdmin(PolicyAdmin):
+class AccessLogEntryAdmin(ReadOnlyAdmin):
     """Read-only: the database refuses changes anyway."""
 
     policy_action = "audit.view"
@@ -112,12 +112,3 @@ class AccessLogEntryAdmin(PolicyAdmin):
     list_filter = ("record_type",)
     search_fields = ("staff_label", "purpose")
     date_hierarchy = "accessed_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -113,14 +113,8 @@ class AuditedAdmin(PolicyAdmin):
         return TemplateResponse(request, "admin/audit_history.html", context)
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(PolicyAdmin):
-    policy_action = "audit.view"
-
-    list_display = ("created_at", "action", "actor_label", "object_repr")
-    list_filter = ("action",)
-    search_fields = ("action", "object_repr", "actor_label")
-    date_hierarchy = "created_at"
+class ReadOnlyAdmin(PolicyAdmin):
+    """Records nobody edits in the back office (logs): view only."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -130,6 +124,16 @@ class AuditEntryAdmin(PolicyAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    policy_action = "audit.view"
+
+    list_display = ("created_at", "action", "actor_label", "object_repr")
+    list_filter = ("action",)
+    search_fields = ("action", "object_repr", "actor_label")
+    date_hierarchy = "created_at"
 
 
 @admin.register(AccessibilityFeedback)

@@ -20,8 +20,8 @@ from rathaus.accounts.models import User
 from rathaus.core import audit, mail
 from rathaus.core.uploads import check_upload
 
-from ..models import Application, Event, Question, StoredFile
-from . import events
+from ..models import Application, Event, Question
+from . import drafts, events
 from .documents import applicant_email
 
 S = Application.Status
@@ -157,14 +157,7 @@ def answer_with_files(question: Question, text: str, uploads: list, *, by: Any) 
     checked = [(upload, check_upload(upload)) for upload in uploads]
     with transaction.atomic():
         for upload, result in checked:
-            stored = StoredFile(
-                application=question.application,
-                question=question,
-                original_name=upload.name[:200],
-                content_type=result.content_type,
-                size=result.size,
-                uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+            drafts.store_upload(
+                upload, result, by=by, application=question.application, question=question
             )
-            stored.file.save(upload.name, upload, save=False)
-            stored.save()
         return answer(question, text, by=by)

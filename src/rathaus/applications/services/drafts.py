@@ -86,6 +86,21 @@ def save_answers(
         application.answers = locked.answers
 
 
+def store_upload(upload: Any, result: Any, *, by: Any, **where: Any) -> StoredFile:
+    """Keep a checked upload (``result`` of ``check_upload``) with its case; ``where`` says
+    where it belongs (``application`` and ``field_key`` or ``question``)."""
+    stored = StoredFile(
+        original_name=upload.name[:200],
+        content_type=result.content_type,
+        size=result.size,
+        uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+        **where,
+    )
+    stored.file.save(upload.name, upload, save=False)
+    stored.save()
+    return stored
+
+
 def check_files(application: Application, key: str, uploads: list, *, spec: dict) -> list:
     """Check uploads for a file question without storing them (German ValidationError)."""
     checked = [
@@ -117,17 +132,9 @@ def attach_files(
     ids = list(application.answers.get(key, []))
     with transaction.atomic():
         for upload, result in checked:
-            stored = StoredFile(
-                application=application,
-                field_key=key,
-                original_name=upload.name[:200],
-                content_type=result.content_type,
-                size=result.size,
-                uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+            ids.append(
+                store_upload(upload, result, by=by, application=application, field_key=key).pk
             )
-            stored.file.save(upload.name, upload, save=False)
-            stored.save()
-            ids.append(stored.pk)
         save_answers(application, {key: ids})
     return ids
 
@@ -201,17 +208,9 @@ def attach_scans(application: Application, uploads: list, *, by: Any) -> list[St
     stored_files = []
     with transaction.atomic():
         for upload, result in checked:
-            stored = StoredFile(
-                application=application,
-                field_key=SCAN_KEY,
-                original_name=upload.name[:200],
-                content_type=result.content_type,
-                size=result.size,
-                uploaded_by=by,
+            stored_files.append(
+                store_upload(upload, result, by=by, application=application, field_key=SCAN_KEY)
             )
-            stored.file.save(upload.name, upload, save=False)
-            stored.save()
-            stored_files.append(stored)
         audit.record(
             "rathaus.applications.scans.added",
             actor=by,
