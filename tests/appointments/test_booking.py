@@ -146,10 +146,13 @@ def test_cancelled_time_returns_only_after_the_waiting_period(office, passport):
 
 
 def test_rescheduling_keeps_name_code_and_link_and_frees_the_old_time_later(office, passport):
+    office.counters.filter(number=2).delete()
     appointment, _ = booking.reserve(request(office, [passport]), confirmed=True, now=NOW)
     token = booking.access_token(appointment)
     code, name = appointment.code, appointment.name
     booking.reschedule(appointment, DAY, calendar.unit_floor(time(14)), now=NOW)
+    # The old time is not offered during its waiting period (same counter and day).
+    assert "09:00" not in free_times(office, [passport])
     assert (appointment.code, appointment.name) == (code, name)
     assert appointment.starts_at == datetime(2027, 3, 23, 14, tzinfo=BERLIN)
     assert appointment.sequence == 1

@@ -16,16 +16,28 @@ def log_access(
     staff: User, *, subject_id: uuid.UUID, record_type: str, record_id: object, purpose: str
 ) -> AccessLogEntry:
     """Record that ``staff`` read personal data of ``subject_id`` (an account or a person)."""
+    return log_accesses(staff, [(subject_id, record_type, record_id)], purpose=purpose)[0]
+
+
+def log_accesses(
+    staff: User, records: list[tuple[uuid.UUID, str, object]], *, purpose: str
+) -> list[AccessLogEntry]:
+    """The same for several records read at once (a list page): one insert."""
+    if not records:
+        return []
     offices = policy.office_ids(staff)
     office_label = ", ".join(Office.objects.filter(pk__in=offices).values_list("name", flat=True))
-    return AccessLogEntry.objects.create(
-        staff=staff,
-        staff_label=staff.audit_label[:200],
-        office_label=office_label[:200],
-        subject_id=subject_id,
-        record_type=record_type[:100],
-        record_id=str(record_id)[:64],
-        purpose=purpose[:300],
+    return AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(
+            staff=staff,
+            staff_label=staff.audit_label[:200],
+            office_label=office_label[:200],
+            subject_id=subject_id,
+            record_type=record_type[:100],
+            record_id=str(record_id)[:64],
+            purpose=purpose[:300],
+        )
+        for subject_id, record_type, record_id in records
     )
 
 

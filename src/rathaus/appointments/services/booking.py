@@ -172,7 +172,7 @@ def _lock_contact(key: str) -> None:
 
 def _claim(
     office: Office, day: date, start: int, end: int, now: datetime, *, exclude=None
-) -> tuple[Counter, CounterDay, calendar.OfficeHours]:
+) -> tuple[Counter, CounterDay, int]:
     """Lock the first counter free from ``start`` to ``end``, in a fixed order (no deadlocks).
 
     Counters whose cached free units already say "taken" are not locked at all, unless the
@@ -198,15 +198,10 @@ def _claim(
         before = (row.free, row.longest_run, row.changes_at)
         free = days.recompute(row, hours, now, exclude=exclude)
         if free & wanted == wanted:
-            return counter, row, hours
+            return counter, row, free
         if (row.free, row.longest_run, row.changes_at) != before:
             row.save(update_fields=["free", "longest_run", "changes_at", "refreshed_at"])
     raise SlotTaken()
-
-
-def _after_claim(row: CounterDay, hours: calendar.OfficeHours, now: datetime) -> None:
-    days.recompute(row, hours, now)
-    row.save(update_fields=["free", "longest_run", "changes_at", "refreshed_at"])
 
 
 def _check_time(request: Request, offer: slots.Offer, now: datetime) -> tuple[int, datetime]:
@@ -259,7 +254,7 @@ def reserve(request: Request, *, confirmed: bool, now: datetime | None = None):
     with transaction.atomic():
         _lock_contact(key)
         _check_limits(key, request.account, services, now)
-        counter, row, hours = _claim(request.office, request.day, request.unit, end, now)
+        counter, row, free = _claim(request.office, request.day, request.unit, end, now)
         appointment = _create(
             Appointment(
                 office=request.office,
@@ -293,7 +288,7 @@ def reserve(request: Request, *, confirmed: bool, now: datetime | None = None):
             )
             for service in services
         )
-        _after_claim(row, hours, now)
+        days.take(row, free, request.unit, end, until=appointment.hold_expires_at)
         audit.record(
             "rathaus.appointments.booked" if confirmed else "rathaus.appointments.held",
             actor=request.booked_by or request.account,
@@ -381,7 +376,7 @@ def confirm(appointment: Appointment, *, now: datetime | None = None) -> None:
                 hold_expires_at=None,
                 confirm_digest="",
             )
-            _after_claim(row, hours[current.office_id], now)
+            days.take(row, free, current.start_unit, current.end_unit)
             audit.record("rathaus.appointments.confirmed", target=current)
     appointment.refresh_from_db()
     if taken:
@@ -395,7 +390,8 @@ def _return_later(appointment: Appointment, now: datetime, delay: timedelta) -> 
     if delay <= timedelta(0):
         hours = calendar.load_hours([appointment.office_id], appointment.day, appointment.day)
         row = days.locked(appointment.counter, appointment.day)
-        _after_claim(row, hours[appointment.office_id], now)
+        days.recompute(row, hours[appointment.office_id], now)
+        row.save(update_fields=["free", "longest_run", "changes_at", "refreshed_at"])
         return
     until = now + delay
     Block.objects.create(
@@ -476,7 +472,7 @@ def reschedule(
     old = Appointment.objects.get(pk=appointment.pk)
     with transaction.atomic():
         _lock_contact(appointment.contact_key)
-        counter, row, hours = _claim(appointment.office, day, unit, end, now, exclude=old.pk)
+        counter, row, free = _claim(appointment.office, day, unit, end, now, exclude=old.pk)
         moved = Appointment.objects.filter(pk=old.pk, status=Appointment.Status.BOOKED).update(
             counter=counter,
             day=day,
@@ -489,7 +485,10 @@ def reschedule(
         )
         if not moved:
             raise BookingError(_("Nur gebuchte Termine können verschoben werden."))
-        _after_claim(row, hours, now)
+        if (counter.pk, day) == (old.counter_id, old.day):
+            # The old time stays taken on this row: blocked for its waiting period below.
+            free &= ~calendar.span(old.start_unit, old.end_unit)
+        days.take(row, free, unit, end)
         _return_later(old, now, _return_delay(old))
         audit.record(
             "rathaus.appointments.rescheduled",

@@ -28,6 +28,7 @@ __all__ = [
     "occupied",
     "refresh_due",
     "refresh_office",
+    "take",
 ]
 
 DEFAULT_RULES = BookingRules()
@@ -79,6 +80,18 @@ def occupied(
     ).values_list("counter_id", "day", "start_unit", "end_unit", "until"):
         note((counter_id, day), start, end, until)
     return {key: (taken[key], changes.get(key)) for key in pairs}
+
+
+def take(
+    row: CounterDay, free: int, start: int, end: int, *, until: datetime | None = None
+) -> None:
+    """Save a locked, just recomputed row minus the units a new booking took (``until``:
+    when they free up by themselves, for a hold). Saves reading the day again."""
+    changes_at = row.changes_at
+    if until is not None and (changes_at is None or until < changes_at):
+        changes_at = until
+    _set_free(row, free & ~calendar.span(start, end), 0, changes_at)
+    row.save(update_fields=["free", "longest_run", "changes_at", "refreshed_at"])
 
 
 def _set_free(row: CounterDay, open_mask: int, taken: int, changes_at: datetime | None) -> None:

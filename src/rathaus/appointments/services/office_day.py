@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from rathaus.accounts.models import User
-from rathaus.accounts.services.access_log import log_access
+from rathaus.accounts.services.access_log import log_accesses
 from rathaus.core import audit
 from rathaus.offices.models import Office
 
@@ -44,14 +44,11 @@ def day_view(office: Office, day: date, *, viewer: User) -> list[CounterLane]:
     )
     for appointment in appointments:
         lanes[appointment.counter_id].appointments.append(appointment)
-        if appointment.account is not None:
-            log_access(
-                viewer,
-                subject_id=appointment.account.public_id,
-                record_type="Termin",
-                record_id=appointment.code,
-                purpose=_("Tagesübersicht der Termine"),
-            )
+    log_accesses(
+        viewer,
+        [(a.account.public_id, "Termin", a.code) for a in appointments if a.account is not None],
+        purpose=_("Tagesübersicht der Termine"),
+    )
     now = timezone.now()
     for block in Block.objects.filter(counter__office=office, day=day, kind=Block.Kind.STAFF):
         if block.until is None or block.until > now:

@@ -146,8 +146,10 @@ def mine(request: HttpRequest) -> HttpResponse:
         .prefetch_related("items__service")
         .order_by("-starts_at")
     )
-    upcoming = [a for a in appointments if a.starts_at > now and a.status in Appointment.OPEN]
-    past = [a for a in appointments if a not in upcoming]
+    upcoming, past = [], []
+    for appointment in appointments:
+        is_open = appointment.starts_at > now and appointment.status in Appointment.OPEN
+        (upcoming if is_open else past).append(appointment)
     for appointment in upcoming + past:
         appointment.link = reverse("appointments:manage", args=[booking.access_token(appointment)])
     return render(
