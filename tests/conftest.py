@@ -14,6 +14,9 @@ from tests.support import load_demo_city, missing_browser_requirements
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is fine with it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Lets a control run switch a concurrency guard off (rathaus.core.locking.guard_enabled);
+# the servers the tests start inherit it.
+os.environ["RATHAUS_TESTING"] = "1"
 
 
 def pytest_collection_modifyitems(config, items):

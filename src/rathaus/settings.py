@@ -12,7 +12,19 @@ from pathlib import Path
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(os.environ.get("RATHAUS_VAR_DIR", Path.cwd() / "var")).resolve()
+
+
+def _default_var_dir() -> Path:
+    """The data folder: ``var/`` of the checkout when run from one, else the user's data
+    folder – never inside the source tree and never wherever the command happened to start."""
+    checkout = BASE_DIR.parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "src" / "rathaus").is_dir():
+        return checkout / "var"
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data_home) / "rathaus"
+
+
+VAR_DIR = Path(os.environ.get("RATHAUS_VAR_DIR") or _default_var_dir()).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -69,6 +81,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "rathaus.core.middleware.SecurityHeadersMiddleware",
+    "rathaus.core.middleware.PageMethodsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -78,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "rathaus.core.locking.BusyMiddleware",
 ]
 
 TEMPLATES = [
@@ -116,6 +130,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+# A row lock (a counter's day, a reference-number year) waits at most this long; then the
+# request answers 503 "Gerade sehr viel los" instead of hanging (PostgreSQL lock_timeout).
+LOCK_TIMEOUT_MS = int(os.environ.get("LOCK_TIMEOUT_MS", "3000"))
 
 # --- Cache and rate limits ----------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -192,7 +210,11 @@ APPOINTMENT_RETENTION_DAYS = 30
 
 # --- Security -------------------------------------------------------------------
 HTTPS = env_bool("HTTPS")  # set when served behind TLS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# Reverse proxies in front of the app servers (addresses or networks, e.g. 10.0.0.0/8).
+# Only a request that arrives from one of them may tell us the client's address
+# (X-Forwarded-For) and the scheme (X-Forwarded-Proto); anyone else's header is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS

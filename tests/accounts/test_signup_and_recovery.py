@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from rathaus.accounts.models import RecoveryCode, Token, User
-from rathaus.accounts.services.secrets import normalise_code
+from rathaus.core.secrets import normalise_code
 
 from .conftest import body, link_in_last_mail, mails, register
 

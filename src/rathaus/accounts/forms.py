@@ -2,10 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.forms import TextField
+from rathaus.core.secrets import normalise_code
 from rathaus.offices.models import Office
 
 from .models import Person, Representation
-from .services.secrets import normalise_code
 
 EMAIL_ERRORS = {
     "required": _("Bitte geben Sie Ihre E-Mail-Adresse ein."),

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.accounts.services.secrets import new_code
 from rathaus.catalog.models import Service
+from rathaus.core.secrets import new_code
 from rathaus.offices.models import Office
 
 UNIT_MINUTES = 5

@@ -7,7 +7,7 @@ from our own static files, so an injected ``<script>`` or ``style=`` does not ru
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 
 CSP = {
     "default-src": "'none'",
@@ -63,3 +63,21 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
+
+
+class PageMethodsMiddleware:
+    """Pages answer GET, HEAD and POST; anything else (OPTIONS, TRACE, PUT, DELETE …) gets 405.
+
+    Django's function views would otherwise run their GET branch for any method. The JSON
+    API under ``/api/`` declares its methods itself.
+    """
+
+    ALLOWED = ("GET", "HEAD", "POST")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in self.ALLOWED and not request.path.startswith("/api/"):
+            return HttpResponseNotAllowed(self.ALLOWED)
+        return self.get_response(request)

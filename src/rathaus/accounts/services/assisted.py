@@ -13,11 +13,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rathaus.core import audit
+from rathaus.core import audit, secrets
 from rathaus.offices.models import Office
 
 from ..models import AccessCode, Person, Representation, User
-from . import secrets
 from .access_log import log_access
 from .ceremonies import CeremonyError, NewCredential
 from .passkeys import add_passkey

@@ -6,10 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rathaus.core import audit
+from rathaus.core import audit, secrets
 
 from ..models import Passkey, RecoveryCode, User
-from . import secrets
 from .ceremonies import NewCredential
 
 RECOVERY_CODES = 10

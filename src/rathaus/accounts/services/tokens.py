@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from rathaus.core import secrets
+
 from ..models import Token, User
-from . import secrets
 
 LIFETIMES = {
     Token.Purpose.SIGNUP: timedelta(hours=1),

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.accounts.models import User
-from rathaus.accounts.services.secrets import new_code, normalise_code
 from rathaus.core import audit, pdf
+from rathaus.core.secrets import new_code, normalise_code
 
 from ..models import Application, Decision, Document, Event
 from . import cases, events

@@ -5,8 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.accounts.services.secrets import normalise_code
 from rathaus.core.forms import TextField, posted
+from rathaus.core.secrets import normalise_code
 
 from ..services import decisions
 

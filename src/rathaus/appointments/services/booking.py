@@ -22,9 +22,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from rathaus.accounts.models import User
-from rathaus.accounts.services import secrets
 from rathaus.catalog.models import Service
-from rathaus.core import audit
+from rathaus.core import audit, secrets
 from rathaus.offices.models import Office
 
 from ..models import (

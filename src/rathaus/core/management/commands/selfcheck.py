@@ -1,3 +1,4 @@
+import hashlib
 import io
 import os
 from datetime import timedelta
@@ -27,12 +28,38 @@ def check_django_deploy() -> tuple[str, str]:
     return (OK, "keine Befunde") if "no issues" in text else (WARN, text)
 
 
+# SHA-256 of keys that were ever published in the repository's history: never valid.
+PUBLISHED_KEY_DIGESTS = {
+    "95bbd42e0bffe6a998acd9c984100934d9c12b6fb50aeb102a099b54239b2483",  # b99fadc … f749a9e
+}
+
+
 def check_secret_key() -> tuple[str, str]:
-    if "SECRET_KEY" not in os.environ:
-        return WARN, "aus var/secret_key erzeugt; für mehrere Server SECRET_KEY setzen"
-    if len(settings.SECRET_KEY) < 50 or len(set(settings.SECRET_KEY)) < 5:
+    key = settings.SECRET_KEY
+    if hashlib.sha256(key.encode()).hexdigest() in PUBLISHED_KEY_DIGESTS:
+        return FAIL, "SECRET_KEY steht im Quellcode-Repository: neuen Schlüssel erzeugen"
+    key_file = settings.VAR_DIR / "secret_key"
+    if "SECRET_KEY" not in os.environ and key_file.resolve().is_relative_to(settings.BASE_DIR):
+        return FAIL, f"{key_file} liegt im Quellcode: RATHAUS_VAR_DIR außerhalb setzen"
+    if len(key) < 50 or len(set(key)) < 5:
         return FAIL, "SECRET_KEY ist zu kurz oder zu einfach (mindestens 50 Zeichen)"
+    if "SECRET_KEY" not in os.environ:
+        return WARN, f"aus {key_file} erzeugt; für mehrere Server SECRET_KEY setzen"
     return OK, "aus der Umgebung"
+
+
+def check_demo_mailbox() -> tuple[str, str]:
+    if settings.RATHAUS["DEMO_MAILBOX"] and not settings.DEBUG:
+        return FAIL, "DEMO_MAILBOX zeigt allen die versandten E-Mails: in Produktion ausschalten"
+    return OK, "aus" if not settings.RATHAUS["DEMO_MAILBOX"] else "an (nur mit DEBUG)"
+
+
+def check_test_switches() -> tuple[str, str]:
+    names = ("RATHAUS_TESTING", "RATHAUS_TEST_GUARDS_OFF")
+    switches = [name for name in names if os.environ.get(name)]
+    if switches:
+        return FAIL, f"{', '.join(switches)} gesetzt: nur für Tests, hier entfernen"
+    return OK, "keine Testschalter gesetzt"
 
 
 def check_https() -> tuple[str, str]:
@@ -98,6 +125,8 @@ CHECKS = [
     ("Geheimer Schlüssel", check_secret_key),
     ("HTTPS", check_https),
     ("Debug-Modus", check_debug),
+    ("Demo-Postfach", check_demo_mailbox),
+    ("Testschalter", check_test_switches),
     ("Datenbank", check_database),
     ("Cache", check_cache),
     ("Hintergrundaufgaben", check_worker),
