@@ -27,6 +27,7 @@ def test_check_fails_without_a_living_worker(capsys):
 def test_check_passes_with_a_fresh_heartbeat_and_names_the_warnings(capsys, monkeypatch):
     # The browser tests need this variable; a real deployment must not have it.
     monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+    monkeypatch.delenv("RATHAUS_TESTING", raising=False)
     _heartbeat(timedelta(seconds=5))
     call_command("selfcheck")
     out = capsys.readouterr().out
@@ -38,6 +39,7 @@ def test_check_passes_with_a_fresh_heartbeat_and_names_the_warnings(capsys, monk
 @pytest.mark.django_db
 def test_check_fails_on_a_stale_heartbeat_and_on_debug(settings, capsys, monkeypatch):
     monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+    monkeypatch.delenv("RATHAUS_TESTING", raising=False)
     _heartbeat(timedelta(minutes=5))
     settings.DEBUG = True
     with pytest.raises(CommandError, match="2 Prüfung"):
