@@ -20,8 +20,8 @@ appointment, the cached free times offer nothing taken.
 
 The server gets high per-IP, per-address and search limits, a small proof of work
 (APPOINTMENT_POW_MAX_NUMBER=2000: solving is the client's cost, the server checks one hash
-either way) and BEHIND_PROXY with one X-Forwarded-For address per resident, as behind the
-city's proxy: no limit per address (also those not taken from the environment) counts the
+either way) and TRUSTED_PROXIES=127.0.0.1 with one X-Forwarded-For address per resident, as
+behind the city's proxy: no limit per address (also those not taken from the environment) counts the
 benchmark's one client machine as one resident. As in production, the servers share a
 Redis cache (``BENCH_REDIS_URL``, default database 14 on localhost, emptied first).
 
@@ -75,7 +75,7 @@ SERVER_ENV = {
     "APPOINTMENT_BOOKINGS_PER_CONTACT_DAY": "1000000",
     "APPOINTMENT_SEARCHES_PER_IP_MINUTE": "1000000",
     "APPOINTMENT_POW_MAX_NUMBER": "2000",
-    "BEHIND_PROXY": "1",  # client_ip() reads X-Forwarded-For: one address per resident
+    "TRUSTED_PROXIES": "127.0.0.1",  # the bench client is our proxy: one address per resident
 }
 # As in production, the app servers share a cache (cached offers, rate limits) in Redis.
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
