@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 KERN_DIR := src/rathaus/core/static/vendor/kern
 
-.PHONY: run test test-fast lint format check-migrations openapi messages vendor-kern bench browser clean
+.PHONY: run test test-fast lint format check-migrations openapi messages vendor-kern bench soak browser clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/catalog_search.py
 	$(BIN)/python bench/applications.py
 	$(BIN)/python bench/appointments.py
+
+## Sustained load for --minutes (default 10): errors, p95 drift, memory growth.
+soak: $(BIN)/.installed
+	$(BIN)/python bench/soak.py
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache

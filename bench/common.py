@@ -86,6 +86,18 @@ def server(
     instead, with the gunicorn options ``rathaus serve`` uses (for baselines such as
     ``insert_wsgi:application``).
     """
+    with server_process(database_url, workers, extra_env, app) as (base, _process):
+        yield base
+
+
+@contextmanager
+def server_process(
+    database_url: str,
+    workers: int = 2,
+    extra_env: dict[str, str] | None = None,
+    app: str | None = None,
+):
+    """Like :func:`server`, yielding ``(base URL, process)`` for those who watch the process."""
     port = free_port()
     env = environment(database_url) | (extra_env or {})
     if app is None:
@@ -112,7 +124,7 @@ def server(
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("server did not start") from None
                 time.sleep(0.2)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         process.wait(timeout=20)
