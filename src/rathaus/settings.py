@@ -80,6 +80,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "rathaus.core.middleware.RequestObservationMiddleware",  # first: times and logs it all
     "rathaus.core.middleware.SecurityHeadersMiddleware",
     "rathaus.core.middleware.PageMethodsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -149,7 +150,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Background tasks -----------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# django-tasks' database backend; ours also stores the id of the request that queued a task.
+TASKS = {"default": {"BACKEND": "rathaus.core.task_backend.DatabaseBackend", "QUEUES": ["default"]}}
 if env_bool("TASKS_IMMEDIATE"):
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -264,19 +266,45 @@ STEP_UP_SECONDS = int(os.environ.get("STEP_UP_SECONDS", "900"))
 # Staff reads of personal data are kept this long, then may be deleted (never changed).
 ACCESS_LOG_RETENTION_DAYS = 730
 
-# --- Logging --------------------------------------------------------------------
+# --- Logging and metrics ------------------------------------------------------------
+# One JSON object per line on stdout (time, level, logger, message, request_id; for
+# requests method, route, status, duration_ms, client_ip). LOG_FORMAT=plain gives lines
+# for people reading a terminal (`LOG_FORMAT=plain make run`).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "rathaus.core.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "rathaus.core.logging.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain" if LOG_FORMAT == "plain" else "json",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Our request line replaces Django's "Not Found: /path" (a path may hold a token);
+        # errors with their traceback stay.
+        "django.request": {"level": "ERROR"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# /metrics answers a Prometheus that shows this bearer token, or comes from these networks;
+# everyone else gets 404.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
+# `rathaus serve` keeps the counters of its worker processes here (one folder per address
+# it listens on, emptied at start), so that one scrape adds up all workers.
+METRICS_DIR = Path(os.environ.get("METRICS_DIR") or VAR_DIR / "metrics")
 
 # --- Rathaus --------------------------------------------------------------------
 RATHAUS = {

@@ -11,6 +11,7 @@ def test_worker_sends_queued_mail_and_signs_off(settings, mail_dir):
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
+    DBTaskResult.objects.all().delete()  # mails the demo city queued when it was loaded
     mail.send_after_commit(subject="Ihr Termin", body="Guten Tag", to=["kim@beispiel.de"])
     task = DBTaskResult.objects.get()
     assert task.status == "READY"

@@ -1,13 +1,23 @@
-"""Security headers that Django's own SecurityMiddleware does not set.
+"""Middleware of the platform: security headers that Django's own SecurityMiddleware does
+not set, the methods pages answer, and the observation of every request.
 
 The Content-Security-Policy allows nothing inline: every script and style comes
 from our own static files, so an injected ``<script>`` or ``style=`` does not run.
 """
 
+import logging
+import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+
+from . import metrics
+from .logging import accepted_request_id, request_context
+from .ratelimit import client_ip
+
+request_logger = logging.getLogger("rathaus.request")
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"})
 
 CSP = {
     "default-src": "'none'",
@@ -81,3 +91,73 @@ class PageMethodsMiddleware:
         if request.method not in self.ALLOWED and not request.path.startswith("/api/"):
             return HttpResponseNotAllowed(self.ALLOWED)
         return self.get_response(request)
+
+
+class RequestObservationMiddleware:
+    """Gives each request an id, times it, counts it per route and logs one line for it.
+
+    Comes first in ``MIDDLEWARE`` so the time and status are what the client gets. The id
+    is the proxy's ``X-Request-ID`` when that is short and safe, else a new one; it is
+    sent back in the response and reaches every log line of the request and of the tasks
+    it queues. The log line names the route, never the path (which may hold a token).
+    """
+
+    # Probed every few seconds by load balancers and Prometheus: logged only at DEBUG.
+    QUIET_ROUTES = frozenset({"core:healthz", "core:readyz", "core:metrics"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        metrics.server_process_started()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = accepted_request_id(request.headers.get("X-Request-ID"))
+        started = time.perf_counter()
+        with request_context(request_id):
+            response = self.get_response(request)
+            seconds = time.perf_counter() - started
+            route, method = _route(request), _method(request)
+            metrics.observe_request(
+                route=route, method=method, status=response.status_code, seconds=seconds
+            )
+            raised = getattr(request, "_rathaus_exception", None)
+            if raised is not None and response.status_code >= 500:
+                metrics.observe_exception(route=route, exception=raised)
+            request_logger.log(
+                logging.DEBUG if route in self.QUIET_ROUTES else logging.INFO,
+                "%s %s %s",
+                method,
+                route,
+                response.status_code,
+                extra={
+                    "method": method,
+                    "route": route,
+                    "status": response.status_code,
+                    "duration_ms": round(seconds * 1000, 1),
+                    "client_ip": client_ip(request),
+                },
+            )
+        response["X-Request-ID"] = request_id
+        # Our line above covers it: Django's own "Service Unavailable: /path" afterwards would
+        # repeat it with the raw path and without the id. Tracebacks are logged before, with it.
+        response._has_been_logged = True
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        """Remember what the view raised; it counts as an error only if it became a 5xx
+        (Django answers ``Http404`` or ``PermissionDenied`` with a 4xx)."""
+        request._rathaus_exception = exception
+
+
+def _method(request: HttpRequest) -> str:
+    method = request.method or ""
+    return method if method in KNOWN_METHODS else "other"
+
+
+def _route(request: HttpRequest) -> str:
+    """The URL pattern's name (or pattern) that served the request: a bounded label."""
+    match = request.resolver_match
+    if match is not None:
+        return match.view_name if match.url_name else match.route or "unnamed"
+    if request.path.startswith(settings.STATIC_URL):
+        return "static"
+    return "unmatched"

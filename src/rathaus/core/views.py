@@ -1,3 +1,4 @@
+import logging
 from datetime import UTC, timedelta
 from email import message_from_bytes
 from email import policy as email_policy
@@ -15,8 +16,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import ratelimit, services
+from . import metrics, ratelimit, services
 from .forms import AccessibilityFeedbackForm
+from .management.commands import selfcheck
+
+logger = logging.getLogger(__name__)
+
+# What must work for this server to take traffic: the checks of `rathaus check` that say so.
+READINESS_CHECKS = {
+    "database": selfcheck.check_database,
+    "cache": selfcheck.check_cache,
+    "worker": selfcheck.check_worker,
+}
 
 
 @never_cache
@@ -30,6 +41,38 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # the database is down, whatever the driver calls it
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """For deployments: 200 when database, cache and a task worker work, else 503.
+
+    The body lists each check as "ok" or "error" only; the details (which may name hosts)
+    go to the log.
+    """
+    results = {}
+    for name, check in READINESS_CHECKS.items():
+        try:
+            status, detail = check()
+        except Exception as error:  # a check that cannot even run has failed
+            status, detail = selfcheck.FAIL, repr(error)
+        results[name] = "error" if status == selfcheck.FAIL else "ok"
+        if status == selfcheck.FAIL:
+            logger.warning("not ready: %s: %s", name, detail)
+    ready = "error" not in results.values()
+    return JsonResponse(
+        {"status": "ok" if ready else "error", "checks": results}, status=200 if ready else 503
+    )
+
+
+@never_cache
+@require_GET
+def prometheus_metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus text for allowed scrapers; a 404 for everyone else, as if it did not exist."""
+    if not metrics.may_scrape(request):
+        raise Http404
+    return HttpResponse(metrics.exposition(), content_type=metrics.CONTENT_TYPE)
 
 
 @require_GET

@@ -1,15 +1,19 @@
+import logging
 import os
 import socket
 import threading
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from rathaus.core import periodic
+from rathaus.core.logging import request_context
 from rathaus.core.models import WorkerHeartbeat
+from rathaus.core.task_backend import queued_request_id
 
 HEARTBEAT_SECONDS = 15
 
@@ -37,6 +41,15 @@ def _heartbeat_loop(worker_id: str, started_at, stop: threading.Event) -> None:
             connection.close()
 
 
+class ObservedWorker(Worker):
+    """django-tasks' database worker; each task runs with the id of the request that queued
+    it, so its log lines (and the library's start and finish lines) carry that id."""
+
+    def run_task(self, db_task_result: DBTaskResult) -> None:
+        with request_context(queued_request_id(db_task_result), task=db_task_result.task_path):
+            super().run_task(db_task_result)
+
+
 class Command(BaseCommand):
     help = "Run a background task worker (django-tasks database backend) with a heartbeat."
 
@@ -54,16 +67,22 @@ class Command(BaseCommand):
             target=_heartbeat_loop, args=(worker_id, started_at, stop), daemon=True
         )
         thread.start()
+        level = {0: logging.CRITICAL, 1: logging.INFO}.get(options["verbosity"], logging.DEBUG)
+        for name in ("django_tasks", "django_tasks_db"):  # the library's task start/finish lines
+            logging.getLogger(name).setLevel(level)
+        worker = ObservedWorker(
+            queue_names=["*"],
+            interval=interval,
+            batch=batch,
+            backend_name="default",
+            startup_delay=not batch,
+            max_tasks=None,
+            worker_id=worker_id,
+            excluded_queue_names=[],
+        )
+        worker.configure_signals()
         try:
-            call_command(
-                "db_worker",
-                queue_name="*",
-                interval=interval,
-                batch=batch,
-                reload=False,
-                worker_id=worker_id,
-                verbosity=options.get("verbosity", 1),
-            )
+            worker.run()
         finally:
             stop.set()
             WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
