@@ -19,7 +19,7 @@ node_modules/.installed: package.json package-lock.json
 
 ## Serve the demo city on http://127.0.0.1:8000 (SQLite, no other server needed).
 run: $(BIN)/.installed
-	DEMO_MAILBOX=1 $(BIN)/rathaus demo
+	DEMO_MAILBOX=1 LOG_FORMAT=plain $(BIN)/rathaus demo
 
 ## Install what the tests need, then run every test (SQLite unless DATABASE_URL is set).
 test: $(BIN)/.installed node_modules/.installed browser
