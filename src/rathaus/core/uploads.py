@@ -1,19 +1,25 @@
-"""Checking uploaded files: size, real type (by content, not by name) and, optionally, viruses.
+"""Checking uploaded files: name, size, real type (by content, not by name) and viruses.
 
-The name a browser sends is not trusted: a file is a PDF because it starts like
-one. With ``CLAMAV_SOCKET`` set, every upload is also sent to clamd (INSTREAM).
+The name a browser sends is not trusted: a file is a PDF because pypdf can open it,
+an image because Pillow can (within a pixel limit, so a small file cannot unpack into
+gigabytes). The name itself may not hide control characters, such as the bidi
+override U+202E that shows ``rechnung<U+202E>fdp.exe`` as ``rechnungexe.pdf``. With
+``CLAMAV_SOCKET`` set, every upload is also sent to clamd (INSTREAM).
 """
 
 import socket
 import struct
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from PIL import Image
+from pypdf import PasswordType, PdfReader
 
-__all__ = ["ScanError", "check_upload", "scan", "sniff"]
+__all__ = ["MAX_IMAGE_PIXELS", "ScanError", "check_name", "check_upload", "scan", "sniff"]
 
 SIGNATURES = {
     "pdf": (b"%PDF-",),
@@ -23,6 +29,13 @@ SIGNATURES = {
 CONTENT_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
 DEFAULT_KINDS = ("pdf", "jpeg", "png")
 CHUNK = 64 * 1024
+# A photo of a document needs far less; 40 megapixels are 160 MB once decoded.
+MAX_IMAGE_PIXELS = 40_000_000
+PILLOW_FORMATS = {"jpeg": "JPEG", "png": "PNG"}
+# Unicode categories a file name may not contain: controls (Cc), format characters (Cf:
+# the bidi marks, embeddings, overrides and isolates U+200E/F, U+202A–E, U+2066–9, zero-width
+# characters) and lone surrogates (Cs).
+HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs"}
 
 
 def sniff(head: bytes) -> str | None:
@@ -69,6 +82,69 @@ def scan(data_chunks, address: str | None = None) -> str | None:
     raise ScanError(text)
 
 
+def check_name(name: str) -> None:
+    """Refuse a file name with control or formatting characters (German message)."""
+    if any(unicodedata.category(char) in HIDDEN_CATEGORIES for char in name):
+        visible = "".join(c for c in name if unicodedata.category(c) not in HIDDEN_CATEGORIES)
+        raise ValidationError(
+            _(
+                "Der Dateiname „%(name)s“ enthält unsichtbare Steuerzeichen. Bitte benennen "
+                "Sie die Datei um und laden Sie sie noch einmal hoch."
+            )
+            % {"name": visible}
+        )
+
+
+def _check_pdf(upload: UploadedFile) -> None:
+    """pypdf must open the file and find its pages; a password-protected PDF is refused."""
+    try:
+        reader = PdfReader(upload.file)
+        locked = reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED
+        pages = 0 if locked else len(reader.pages)
+    except Exception as error:  # a parser of hostile input fails in many ways
+        raise ValidationError(
+            _(
+                "„%(name)s“ ist keine lesbare PDF-Datei. Bitte speichern oder exportieren Sie "
+                "das Dokument noch einmal als PDF."
+            )
+            % {"name": upload.name}
+        ) from error
+    if locked:
+        raise ValidationError(
+            _(
+                "„%(name)s“ ist mit einem Kennwort geschützt. Bitte laden Sie die Datei "
+                "ohne Kennwortschutz hoch, damit wir sie öffnen können."
+            )
+            % {"name": upload.name}
+        )
+    if pages < 1:
+        raise ValidationError(_("„%(name)s“ enthält keine Seite.") % {"name": upload.name})
+
+
+def _check_image(upload: UploadedFile, kind: str) -> None:
+    """Pillow must open and verify the image, and it may not unpack beyond the pixel limit."""
+    try:
+        with Image.open(upload.file, formats=[PILLOW_FORMATS[kind]]) as image:
+            too_large = image.width * image.height > MAX_IMAGE_PIXELS
+            if not too_large:
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        too_large = True
+    except Exception as error:  # a parser of hostile input fails in many ways
+        raise ValidationError(
+            _("„%(name)s“ ist kein lesbares Bild. Bitte speichern Sie es noch einmal als %(kind)s.")
+            % {"name": upload.name, "kind": kind.upper()}
+        ) from error
+    if too_large:
+        raise ValidationError(
+            _(
+                "„%(name)s“ hat zu viele Bildpunkte (höchstens %(limit)d Megapixel). Bitte "
+                "verkleinern Sie das Bild oder laden Sie es als PDF hoch."
+            )
+            % {"name": upload.name, "limit": MAX_IMAGE_PIXELS // 1_000_000}
+        )
+
+
 @dataclass(frozen=True)
 class CheckedUpload:
     kind: str
@@ -82,7 +158,9 @@ def check_upload(
     kinds: tuple[str, ...] | list[str] = DEFAULT_KINDS,
     max_mb: int | None = None,
 ) -> CheckedUpload:
-    """Refuse what is too big, not of an allowed kind by content, or infected (German messages)."""
+    """Refuse what is too big, badly named, not really of an allowed kind, or infected
+    (German messages)."""
+    check_name(upload.name or "")
     limit = min((max_mb or 10) * 1024 * 1024, settings.FILE_UPLOAD_MAX_BYTES)
     if upload.size > limit:
         raise ValidationError(
@@ -101,6 +179,13 @@ def check_upload(
             _("„%(name)s“ ist keine Datei der erlaubten Art (%(kinds)s).")
             % {"name": upload.name, "kinds": names}
         )
+    try:
+        if kind == "pdf":
+            _check_pdf(upload)
+        else:
+            _check_image(upload, kind)
+    finally:
+        upload.seek(0)
     if settings.CLAMAV_SOCKET:
         try:
             found = scan(upload.chunks(CHUNK))

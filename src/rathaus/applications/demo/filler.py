@@ -15,11 +15,13 @@ KNOWN = {
 }
 PATTERN_CANDIDATES = ["D-EM 1234", "08:00", "16:00", "12345", "1234", "DE", "Beispiel"]
 DEMO_IBAN = "DE02120300000000202051"
+# One empty A4 page with a correct cross-reference table: uploads must really parse as PDF.
 TINY_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n"
+    b"0000000101 00000 n \ntrailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n"
 )
 
 
