@@ -1,5 +1,6 @@
 """Residents and staff who sign up, sign in and step up with a software authenticator."""
 
+import io
 import json
 import re
 from pathlib import Path
@@ -7,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
+from pypdf import PdfReader
 
 from rathaus.accounts.models import User
 from tests.passkeys import Authenticator
@@ -54,6 +56,36 @@ def authenticate(client, authenticator: Authenticator, **kwargs) -> dict:
         {"challengeId": started["challengeId"], "credential": answer},
     )
     return {"response": response, "started": started, "answer": answer}
+
+
+def represent_account(
+    staff_client, email: str, *, consent: str = "in_person", channel: str = "counter", **extra
+):
+    """A caseworker starts acting for the account with this address (one office)."""
+    return staff_client.post(
+        "/verwaltung/buergerservice/konto-vertreten/",
+        {
+            "email": email,
+            "consent": consent,
+            "channel": channel,
+            "purpose": "Antrag auf Bewohnerparkausweis",
+            **extra,
+        },
+    )
+
+
+def letter_text(response) -> str:
+    assert response["Content-Type"] == "application/pdf", response.status_code
+    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+
+
+def letter_code(response) -> str:
+    """The access code printed in a letter PDF."""
+    return re.search(r"\b([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})\b", letter_text(response)).group(1)
+
+
+def mails_to(mail_dir: Path, to: str) -> list:
+    return [m for m in mails(mail_dir) if m["To"] == to]
 
 
 def open_signup_link(client, mail_dir: Path, capture, email: str) -> None:

@@ -132,3 +132,28 @@ def test_the_access_log_page_shows_staff_reads(resident):
     html = resident.client.get("/konto/zugriffe/").content.decode()
     assert "Petra Prüfer (S-0815)" in html
     assert "Bearbeitung DUS-2026-000007" in html
+
+
+@pytest.mark.django_db
+def test_the_readable_export_speaks_german_not_code(resident):
+    """Issue 8, item 11: applications and actions in words, dates as 26.11.2026."""
+    from rathaus.applications.demo import sample_application
+    from rathaus.catalog.models import Service
+
+    user = resident.sign_up()
+    resident.sign_in()
+    application = sample_application(Service.objects.get(slug="hundesteuer-anmelden"), user)
+    html = resident.client.get("/konto/daten/uebersicht/").content.decode()
+    response = resident.client.get("/konto/daten/uebersicht/?format=pdf")
+    pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    for text in (html, " ".join(pdf_text.split())):
+        assert f"Antrag {application.reference}" in text
+        assert "eingegangen" in text  # the status in words
+        assert "Konto erstellt" in text and "Mit Passkey angemeldet" in text
+        assert "Antrag eingereicht" in text
+        assert application.created_at.astimezone().strftime("%d.%m.%Y") in text
+        for code in ("rathaus.", "{'", "'received'", "_at", "T0", "None"):
+            assert code not in text, code
+    # A question of the form with its answer, as the review page shows it.
+    first_label = application.form.schema["pages"][0]["fields"][0]["label"]
+    assert first_label in html

@@ -11,8 +11,9 @@ class AccountsConfig(AppConfig):
         from rathaus.core.admin import set_permission_check
 
         from . import data_sources, policy
+        from .services import privacy
 
-        data_sources.register_all()
+        privacy.register(data_sources.DATA_SOURCE)
         set_permission_check(policy.can)
 
     def load_demo(self, *, scale: int, log) -> None:

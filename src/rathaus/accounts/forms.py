@@ -6,6 +6,7 @@ from rathaus.core.secrets import normalise_code
 from rathaus.offices.models import Office
 
 from .models import Person, Representation
+from .services.assisted import CONSENT_CHANNELS
 
 EMAIL_ERRORS = {
     "required": _("Bitte geben Sie Ihre E-Mail-Adresse ein."),
@@ -146,6 +147,18 @@ class PersonForm(OfficeChoiceMixin, forms.ModelForm):
         return postcode
 
 
+def purpose_field(**kwargs) -> TextField:
+    return TextField(
+        label=_("Anlass"),
+        max_length=300,
+        help_text=_(
+            "Wofür Sie handeln, z. B. „Antrag auf Bewohnerparkausweis“. Die Person sieht das."
+        ),
+        error_messages={"required": _("Bitte nennen Sie den Anlass der Vertretung.")},
+        **kwargs,
+    )
+
+
 class RepresentAccountForm(OfficeChoiceMixin, forms.Form):
     email = email_field(label=_("E-Mail-Adresse des Kontos"))
     consent = forms.ChoiceField(
@@ -155,12 +168,36 @@ class RepresentAccountForm(OfficeChoiceMixin, forms.Form):
         error_messages={"required": _("Bitte halten Sie fest, wie die Person eingewilligt hat.")},
     )
     channel = forms.ChoiceField(
-        label=_("Weg"), choices=Representation.Channel.choices, widget=forms.RadioSelect
+        label=_("Weg"),
+        choices=Representation.Channel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Bitte wählen Sie den Weg.")},
     )
+    purpose = purpose_field()
 
     def __init__(self, *args, offices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.add_office_field(offices)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        consent, channel = data.get("consent"), data.get("channel")
+        if consent and channel and channel not in CONSENT_CHANNELS[consent]:
+            self.add_error(
+                "consent",
+                _(
+                    "Diese Einwilligung passt nicht zum Weg: Den Ausweis prüfen Sie nur am "
+                    "Schalter, Rückfragen stellen Sie am Telefon."
+                ),
+            )
+        return data
+
+
+class PersonRepresentForm(forms.Form):
+    """Acting for a person of one's office: the way, and the occasion (default: the record's)."""
+
+    channel = forms.ChoiceField(choices=Representation.Channel.choices, required=False)
+    purpose = purpose_field(required=False)
 
 
 class PersonSearchForm(forms.Form):

@@ -150,6 +150,7 @@ class Token(models.Model):
         SIGNUP = "signup", _("Registrierung")
         EMAIL_CHANGE = "email_change", _("Neue E-Mail-Adresse")
         STAFF_ENROLMENT = "staff_enrolment", _("Einrichtung Verwaltungskonto")
+        LETTER_CONFIRMATION = "letter_confirm", _("Bestätigung eines Zugangscode-Briefs")
 
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
     digest = models.CharField(max_length=64, unique=True)
@@ -159,6 +160,10 @@ class Token(models.Model):
     )
     created_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The letter whose redemption the account holder confirms with this link.
+    access_code = models.ForeignKey(
+        "AccessCode", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
@@ -256,7 +261,8 @@ class Representation(models.Model):
 
     Everything done while it is open records it, so a case says it was done on
     someone's behalf and by whom. ``subject_id`` keeps the pseudonymous id even when
-    the account or the person record is gone.
+    the account or the person record is gone. It is open until ``expires_at`` at the
+    latest; the staff member or the resident can end it earlier.
     """
 
     class Consent(models.TextChoices):
@@ -270,6 +276,10 @@ class Representation(models.Model):
         PHONE = "phone", _("Telefon")
         POST = "post", _("Post")
 
+    class Ending(models.TextChoices):
+        STAFF = "staff", _("von der Mitarbeiterin oder dem Mitarbeiter beendet")
+        RESIDENT = "resident", _("von Ihnen beendet")
+
     staff = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
     account = models.ForeignKey(
@@ -281,8 +291,11 @@ class Representation(models.Model):
     subject_id = models.UUIDField(db_index=True)
     consent = models.CharField(_("Einwilligung"), max_length=20, choices=Consent.choices)
     channel = models.CharField(_("Weg"), max_length=20, choices=Channel.choices)
-    started_at = models.DateTimeField(auto_now_add=True)
+    purpose = models.CharField(_("Anlass"), max_length=300, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.CharField(max_length=20, choices=Ending.choices, blank=True)
 
     class Meta:
         verbose_name = _("Vertretung")

@@ -14,6 +14,17 @@ urlpatterns = [
     path("konto/bestaetigen/", resident.step_up, name="step_up"),
     path("konto/wiederherstellen/", resident.recovery, name="recovery"),
     path("konto/zugangscode/", resident.access_code, name="access_code"),
+    path(
+        "konto/zugangscode/bestaetigen/<str:token>/",
+        resident.access_code_confirm,
+        name="access_code_confirm",
+    ),
+    path("konto/vertretungen/", resident.representations, name="representations"),
+    path(
+        "konto/vertretungen/<int:representation_id>/beenden/",
+        resident.representation_end,
+        name="representation_end_by_holder",
+    ),
     path("konto/passkeys/", resident.passkey_list, name="passkeys"),
     path("konto/passkeys/neu/", resident.passkey_add, name="passkey_add"),
     path(

@@ -9,11 +9,12 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         from rathaus.accounts import policy
+        from rathaus.accounts.services import privacy as account_privacy
         from rathaus.core import navigation
 
-        from . import data_sources
+        from .services import privacy
 
-        data_sources.register_all()
+        account_privacy.register(privacy.DATA_SOURCE)
         navigation.register(
             navigation.ACCOUNT,
             navigation.Section("applications", _("Meine Anträge"), "applications:mine", order=10),

@@ -11,12 +11,13 @@ class AppointmentsConfig(AppConfig):
         from django.utils import timezone
 
         from rathaus.accounts import policy
+        from rathaus.accounts.services import privacy as account_privacy
         from rathaus.core import navigation
         from rathaus.offices import services as offices
 
         from .services import days, privacy
 
-        privacy.register_source()
+        account_privacy.register(privacy.DATA_SOURCE)
         offices.on_hours_changed(
             lambda office: days.refresh_office(office.pk, timezone.localdate())
         )

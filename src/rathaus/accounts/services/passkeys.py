@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from rathaus.core import audit, secrets
 
 from ..models import Passkey, RecoveryCode, User
+from . import notices
 from .ceremonies import NewCredential
 
 RECOVERY_CODES = 10
@@ -18,7 +19,8 @@ class PasskeyError(Exception):
     """A refused change, with a German message for the person."""
 
 
-def add_passkey(user: User, credential: NewCredential, *, name: str) -> Passkey:
+def add_passkey(user: User, credential: NewCredential, *, name: str, how: str) -> Passkey:
+    """Attach a passkey; the holder is told by e-mail (``how``: a key of ``notices.HOW_ADDED``)."""
     passkey = Passkey.objects.create(
         user=user,
         credential_id=credential.credential_id,
@@ -29,7 +31,10 @@ def add_passkey(user: User, credential: NewCredential, *, name: str) -> Passkey:
         backed_up=credential.backed_up,
         name=(name or _("Mein Passkey"))[:100],
     )
-    audit.record("rathaus.accounts.passkey.added", actor=user, target=user, data={"name": name})
+    audit.record(
+        "rathaus.accounts.passkey.added", actor=user, target=user, data={"name": name, "how": how}
+    )
+    notices.passkey_added(user, passkey, how=how)
     return passkey
 
 

@@ -1,19 +1,22 @@
 """Residents' rights over their data (GDPR Art. 15, 16, 17, 20): see it, take it, correct it,
 delete it.
 
-Every module that keeps personal data of an account registers a ``DataSource``
-(in its AppConfig.ready): what to export, and what to do on deletion — delete, or
-pseudonymise and report what a law requires to keep and until when.
+One way to take part: every module that keeps personal data of an account defines one
+``DATA_SOURCE = DataSource(...)`` and registers it in its ``AppConfig.ready`` with
+``privacy.register(DATA_SOURCE)``: what to export (machine-readable, for JSON), the same
+for people (``readable``: German labels, dates as 26.11.2026, statuses in words), the
+German names of its audit actions, and what to do on deletion — delete, or pseudonymise
+and report what a law requires to keep and until when.
 """
 
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from datetime import date
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit, mail
@@ -22,11 +25,15 @@ from ..models import Token, User
 from . import tokens
 
 __all__ = [
+    "Block",
     "DataSource",
     "Retained",
+    "action_label",
     "confirm_email_change",
     "delete_account",
     "export_data",
+    "on",
+    "readable_export",
     "register",
     "retained_on_deletion",
     "sources",
@@ -44,6 +51,16 @@ class Retained:
 
 
 @dataclass(frozen=True)
+class Block:
+    """One part of the readable export: a heading, facts (label, value) and titled lists,
+    all already in German words."""
+
+    heading: str
+    facts: Sequence[tuple[str, str]] = ()
+    lists: Sequence[tuple[str, Sequence[str]]] = ()
+
+
+@dataclass(frozen=True)
 class DataSource:
     key: str
     title: str
@@ -52,6 +69,10 @@ class DataSource:
     on_delete: Callable[[User], list[Retained]]
     # What would stay, without changing anything (shown before the person decides).
     retention: Callable[[User], list[Retained]]
+    # The export for people: the readable page and the PDF.
+    readable: Callable[[User], list[Block]]
+    # Audit action → what the person did, in German ("Antrag eingereicht").
+    actions: Mapping[str, str] = field(default_factory=dict)
 
 
 _sources: dict[str, DataSource] = {}
@@ -65,6 +86,28 @@ def sources() -> list[DataSource]:
     return list(_sources.values())
 
 
+def on(value: date | datetime | None, *, time: bool = False) -> str:
+    """A date as people read it here: 26.11.2026 (with time: 26.11.2026, 14:05 Uhr)."""
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        value = timezone.localtime(value)
+        if time:
+            return _("%(day)s, %(time)s Uhr") % {
+                "day": formats.date_format(value, "d.m.Y"),
+                "time": formats.time_format(value, "H:i"),
+            }
+    return formats.date_format(value, "d.m.Y")
+
+
+def action_label(action: str) -> str:
+    """What an audit action means for the person; any module's, or a neutral phrase."""
+    for source in sources():
+        if action in source.actions:
+            return str(source.actions[action])
+    return _("Sonstige Aktion im Digitalen Rathaus")
+
+
 def export_data(user: User) -> dict[str, Any]:
     """All personal data held about ``user``, machine-readable (Art. 15 and 20 GDPR)."""
     return {
@@ -76,6 +119,14 @@ def export_data(user: User) -> dict[str, Any]:
             for source in sources()
         ],
     }
+
+
+def readable_export(user: User) -> list[dict[str, Any]]:
+    """The same data for people to read (page and PDF): sections of ``Block``s."""
+    return [
+        {"key": source.key, "title": str(source.title), "blocks": source.readable(user)}
+        for source in sources()
+    ]
 
 
 def retained_on_deletion(user: User) -> list[Retained]:

@@ -49,6 +49,6 @@ def complete_signup(
             raise CeremonyError(
                 _("Für diese E-Mail-Adresse gibt es schon ein Konto."), "email taken"
             ) from error
-        add_passkey(user, credential, name=passkey_name)
+        add_passkey(user, credential, name=passkey_name, how="signup")
         audit.record("rathaus.accounts.account.created", actor=user, target=user)
     return user

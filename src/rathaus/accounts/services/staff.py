@@ -90,6 +90,6 @@ def complete_enrolment(token: Token, credential: NewCredential, *, passkey_name:
         if not tokens.use(token):
             raise CeremonyError(_("Dieser Einrichtungslink wurde schon benutzt."), "token used")
         user = token.user
-        add_passkey(user, credential, name=passkey_name)
+        add_passkey(user, credential, name=passkey_name, how="staff")
         audit.record("rathaus.accounts.staff.enrolled", actor=user, target=user)
     return user

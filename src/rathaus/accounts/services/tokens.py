@@ -1,4 +1,4 @@
-"""Single-use link tokens (sign-up, new e-mail address, staff enrolment)."""
+"""Single-use link tokens (sign-up, new e-mail address, staff enrolment, letter confirmation)."""
 
 from datetime import timedelta
 
@@ -6,17 +6,23 @@ from django.utils import timezone
 
 from rathaus.core import secrets
 
-from ..models import Token, User
+from ..models import AccessCode, Token, User
 
 LIFETIMES = {
     Token.Purpose.SIGNUP: timedelta(hours=1),
     Token.Purpose.EMAIL_CHANGE: timedelta(hours=24),
     Token.Purpose.STAFF_ENROLMENT: timedelta(days=3),
+    Token.Purpose.LETTER_CONFIRMATION: timedelta(hours=1),
 }
 
 
 def issue(
-    purpose: str, *, email: str = "", user: User | None = None, created_by: User | None = None
+    purpose: str,
+    *,
+    email: str = "",
+    user: User | None = None,
+    created_by: User | None = None,
+    access_code: AccessCode | None = None,
 ) -> str:
     """Create a token and return its plain value (only its digest is stored)."""
     raw = secrets.new_token()
@@ -26,6 +32,7 @@ def issue(
         email=email,
         user=user,
         created_by=created_by,
+        access_code=access_code,
         expires_at=timezone.now() + LIFETIMES[purpose],
     )
     return raw

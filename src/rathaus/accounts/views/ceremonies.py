@@ -16,10 +16,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rathaus.core import audit, ratelimit
+from rathaus.core import audit, metrics
 
 from ..models import AccessCode, Token, User, new_user_handle
-from ..services import assisted, ceremonies, passkeys, sessions, signup, staff, tokens
+from ..services import assisted, ceremonies, passkeys, sessions, signup, staff, throttle, tokens
 from ..services.ceremonies import CeremonyError
 
 REGISTRATION = "accounts.registration"
@@ -95,8 +95,8 @@ def _started(options: str, challenge_id: str) -> JsonResponse:
     return JsonResponse({"publicKey": json.loads(options), "challengeId": challenge_id})
 
 
-def _limited(request: HttpRequest, scope: str) -> bool:
-    return not ratelimit.hit(scope, ratelimit.client_ip(request), limit=30, window=600)
+def _too_many() -> JsonResponse:
+    return _error(_("Zu viele Versuche. Bitte warten Sie einige Minuten."), 429)
 
 
 def _registration_user(request: HttpRequest, context: dict[str, Any]) -> tuple[User, str]:
@@ -111,8 +111,8 @@ def _registration_user(request: HttpRequest, context: dict[str, Any]) -> tuple[U
     if kind == "access_code" and (
         code := AccessCode.objects.filter(pk=context.get("code")).first()
     ):
-        if code.account_id:
-            return code.account, code.account.email
+        if account := assisted.existing_account(code):
+            return account, account.email
         email = context["email"]
         return User(email=email, user_handle=context["user_handle"]), email
     raise CeremonyError(_("Bitte laden Sie die Seite neu und beginnen Sie noch einmal."), "context")
@@ -120,8 +120,8 @@ def _registration_user(request: HttpRequest, context: dict[str, Any]) -> tuple[U
 
 @require_POST
 def registration_options(request: HttpRequest) -> JsonResponse:
-    if _limited(request, "passkey-options"):
-        return _error(_("Zu viele Versuche. Bitte warten Sie einige Minuten."), 429)
+    if not throttle.started(request):
+        return _too_many()
     try:
         context = request.session.get(REGISTRATION)
         if not context:
@@ -136,8 +136,8 @@ def registration_options(request: HttpRequest) -> JsonResponse:
 
 @require_POST
 def registration_finish(request: HttpRequest) -> JsonResponse:
-    if _limited(request, "passkey-finish"):
-        return _error(_("Zu viele Versuche. Bitte warten Sie einige Minuten."), 429)
+    if throttle.blocked(request, "passkey"):
+        return _too_many()
     context = request.session.get(REGISTRATION) or {}
     try:
         data = _body(request)
@@ -146,6 +146,8 @@ def registration_finish(request: HttpRequest) -> JsonResponse:
         name = str(data.get("name") or "")[:100].strip() or _("Mein Passkey")
         redirect_to = _complete_registration(request, context, credential, name)
     except CeremonyError as error:
+        throttle.failed(request, "passkey")
+        metrics.passkey_failure("registration")
         audit.record("rathaus.accounts.passkey.registration_failed", data={"reason": error.reason})
         return _error(error.message)
     request.session.pop(REGISTRATION, None)
@@ -157,7 +159,7 @@ def _complete_registration(request, context, credential, name) -> str:
     if kind == "add":
         if not request.user.is_authenticated or not sessions.recently_signed_in(request):
             raise CeremonyError(_("Bitte melden Sie sich erneut an."), "stale session")
-        passkeys.add_passkey(request.user, credential, name=name)
+        passkeys.add_passkey(request.user, credential, name=name, how="add")
         return reverse("accounts:passkeys")
     if kind == "signup":
         token = tokens.find_by_pk(context.get("token"), Token.Purpose.SIGNUP)
@@ -182,13 +184,16 @@ def _complete_registration(request, context, credential, name) -> str:
         code = assisted.find_access_code_by_pk(context.get("code"))
         if code is None:
             raise CeremonyError(_("Der Zugangscode ist abgelaufen oder schon benutzt."), "code")
-        new_account = code.person_id is not None and code.person.account_id is None
+        new_account = assisted.existing_account(code) is None
         user = assisted.redeem_access_code(
             code,
             credential,
             email=context["email"],
             user_handle=context["user_handle"],
             passkey_name=name,
+            confirmation=tokens.find_by_pk(
+                context.get("confirmation"), Token.Purpose.LETTER_CONFIRMATION
+            ),
         )
         sessions.sign_in(request, user, method="passkey", user_verified=credential.user_verified)
         if new_account:
@@ -200,8 +205,8 @@ def _complete_registration(request, context, credential, name) -> str:
 
 @require_POST
 def authentication_options(request: HttpRequest) -> JsonResponse:
-    if _limited(request, "passkey-options"):
-        return _error(_("Zu viele Versuche. Bitte warten Sie einige Minuten."), 429)
+    if not throttle.started(request):
+        return _too_many()
     context = request.session.get(AUTHENTICATION) or {}
     step_up = context.get("kind") == "step_up"
     if step_up and not request.user.is_authenticated:
@@ -213,16 +218,20 @@ def authentication_options(request: HttpRequest) -> JsonResponse:
 
 @require_POST
 def authentication_finish(request: HttpRequest) -> JsonResponse:
-    if _limited(request, "passkey-finish"):
-        return _error(_("Zu viele Versuche. Bitte warten Sie einige Minuten."), 429)
     context = request.session.get(AUTHENTICATION) or {}
     kind = context.get("kind", "signin")
+    accounts: tuple[str, ...] = ()
     try:
         data = _body(request)
         answer = data.get("credential")
         credential_id = str(answer.get("rawId", "") if isinstance(answer, dict) else "")[:1400]
-        # Per account, too: attempts with one passkey from many addresses are limited as well.
-        if not ratelimit.hit("passkey-account", credential_id, limit=20, window=600):
+        # Per passkey and account, too: one passkey tried from many addresses is limited.
+        accounts = (f"credential:{credential_id}",) if credential_id else ()
+        if kind == "step_up" and request.user.is_authenticated:
+            accounts += (f"account:{request.user.pk}",)
+        if throttle.blocked(request, "passkey", *accounts) or not all(
+            throttle.attempt(account) for account in accounts
+        ):
             return _error(
                 _("Zu viele Versuche mit diesem Passkey. Bitte warten Sie einige Minuten."), 429
             )
@@ -231,6 +240,8 @@ def authentication_finish(request: HttpRequest) -> JsonResponse:
             request, challenge, data.get("credential"), require_uv=kind == "step_up"
         )
     except CeremonyError as error:
+        throttle.failed(request, "passkey", *accounts)
+        metrics.passkey_failure("authentication")
         if error.reason == "sign count regression":
             audit.record("rathaus.accounts.passkey.possible_clone", data={"reason": error.reason})
         else:

@@ -23,7 +23,7 @@ from ..forms import (
     SignupForm,
 )
 from ..models import Passkey, Token
-from ..services import access_log, assisted, passkeys, privacy, sessions, signup
+from ..services import access_log, assisted, passkeys, privacy, sessions, signup, throttle
 from ..services.passkeys import PasskeyError
 from .ceremonies import (
     NEW_CODES,
@@ -110,7 +110,7 @@ def recovery(request: HttpRequest) -> HttpResponse:
     form = RecoveryForm(posted(request))
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        if not _limit(request, "recovery", email, limit=10):
+        if throttle.blocked(request, "recovery", email):
             form.add_error(None, TOO_MANY)
         elif user := passkeys.use_recovery_code(email, form.cleaned_data["code"]):
             sessions.sign_in(request, user, method="recovery_code", user_verified=False)
@@ -123,6 +123,7 @@ def recovery(request: HttpRequest) -> HttpResponse:
             )
             return redirect("accounts:passkey_add")
         else:
+            throttle.failed(request, "recovery", email)
             form.add_error(None, _("E-Mail-Adresse oder Wiederherstellungscode stimmen nicht."))
     return render(request, "accounts/recovery.html", {"form": form})
 
@@ -237,7 +238,11 @@ def export_json(request: HttpRequest) -> HttpResponse:
 @strong_auth_required
 def export_summary(request: HttpRequest) -> HttpResponse:
     """The same data as a readable page; ``?format=pdf`` as a PDF to keep or print."""
-    context = {"export": privacy.export_data(request.user), "user": request.user}
+    context = {
+        "sections": privacy.readable_export(request.user),
+        "exported_at": timezone.now(),
+        "account_id": request.user.public_id,
+    }
     if request.GET.get("format") == "pdf":
         document = pdf.render("accounts/export_summary_pdf.html", context, request=request)
         response = HttpResponse(document, content_type="application/pdf")
@@ -302,16 +307,24 @@ def access_log_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+LETTER_PENDING = "accounts.letter_pending"
+
+
 @on_passkey_host
 def access_code(request: HttpRequest) -> HttpResponse:
-    """Redeem the code of a letter from the counter: then register a passkey."""
+    """Redeem the code of a letter from the counter: then register a passkey.
+
+    For an existing account the holder must first open the link we mail to the account's
+    address, in this browser (``access_code_confirm``).
+    """
     form = AccessCodeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
         code = assisted.find_access_code(form.cleaned_data["code"])
-        if not _limit(request, "access-code", email, limit=10):
+        if throttle.blocked(request, "access-code", email):
             form.add_error(None, TOO_MANY)
-        elif code is None or (code.account_id and code.account.email != email):
+        elif code is None or not assisted.fits(code, email):
+            throttle.failed(request, "access-code", email)
             form.add_error(
                 None,
                 _(
@@ -319,11 +332,60 @@ def access_code(request: HttpRequest) -> HttpResponse:
                     "zum Konto. Ein neuer Brief ist in jedem Bürgerbüro erhältlich."
                 ),
             )
+        elif assisted.existing_account(code) is not None:
+            token = assisted.request_confirmation(code)
+            request.session[LETTER_PENDING] = {"code": code.pk, "token": token.pk}
+            return render(request, "accounts/access_code_sent.html", {"email": email})
         else:
             start_registration(request, "access_code", code=code.pk, email=email)
-            return render(
-                request,
-                "accounts/register_passkey.html",
-                {"email": email, "form": PasskeyNameForm(initial={"name": _("Mein Passkey")})},
-            )
+            return _passkey_page(request, email)
     return render(request, "accounts/access_code.html", {"form": form})
+
+
+def _passkey_page(request: HttpRequest, email: str) -> HttpResponse:
+    return render(
+        request,
+        "accounts/register_passkey.html",
+        {"email": email, "form": PasskeyNameForm(initial={"name": _("Mein Passkey")})},
+    )
+
+
+@on_passkey_host
+def access_code_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The account holder's link: only in the browser that entered the letter's code."""
+    confirmation = assisted.find_confirmation(token)
+    if confirmation is None:
+        return render(request, "accounts/link_invalid.html", status=404)
+    pending = request.session.get(LETTER_PENDING) or {}
+    if pending.get("token") != confirmation.pk:
+        return render(request, "accounts/access_code_other_browser.html", status=403)
+    start_registration(
+        request,
+        "access_code",
+        code=confirmation.access_code_id,
+        email=confirmation.user.email,
+        confirmation=confirmation.pk,
+    )
+    return _passkey_page(request, confirmation.user.email)
+
+
+@resident_required
+def representations(request: HttpRequest) -> HttpResponse:
+    """Who in the administration acted for this account, and ending what is still open."""
+    now = timezone.now()
+    rows = [
+        {"item": r, "open": assisted.is_open(r, now=now)}
+        for r in assisted.representations_of(request.user)[:200]
+    ]
+    return render(request, "accounts/representations.html", {"rows": rows})
+
+
+@resident_required
+@require_POST
+def representation_end(request: HttpRequest, representation_id: int) -> HttpResponse:
+    if not assisted.end_for_holder(request.user, representation_id):
+        raise Http404
+    messages.success(
+        request, _("Die Vertretung ist beendet. Die Verwaltung kann nicht mehr für Sie handeln.")
+    )
+    return redirect("accounts:representations")

@@ -10,11 +10,16 @@ from django.views.decorators.http import require_POST
 
 from rathaus.core import pdf
 from rathaus.core.forms import posted
-from rathaus.offices.models import Office
 
 from .. import policy
 from ..decorators import on_passkey_host
-from ..forms import PasskeyNameForm, PersonForm, PersonSearchForm, RepresentAccountForm
+from ..forms import (
+    PasskeyNameForm,
+    PersonForm,
+    PersonRepresentForm,
+    PersonSearchForm,
+    RepresentAccountForm,
+)
 from ..models import Person, Representation, Token, User
 from ..services import access_log, assisted
 from .ceremonies import link_registration_page, safe_next, start_authentication
@@ -116,15 +121,15 @@ def person_detail(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def person_represent(request: HttpRequest, public_id) -> HttpResponse:
     person = _person(request, public_id)
-    channel = request.POST.get("channel", Representation.Channel.COUNTER)
-    if channel not in Representation.Channel.values:
-        channel = Representation.Channel.COUNTER
+    form = PersonRepresentForm(request.POST)
+    form.is_valid()  # both fields fall back to a default
     assisted.start_representation(
         request,
         staff=request.user,
         office=person.office,
         consent=Representation.Consent.NO_ACCOUNT,
-        channel=channel,
+        channel=form.cleaned_data.get("channel") or Representation.Channel.COUNTER,
+        purpose=form.cleaned_data.get("purpose") or person.purpose,
         person=person,
     )
     messages.success(request, _("Sie handeln jetzt für %s.") % person)
@@ -148,9 +153,17 @@ def account_represent(request: HttpRequest) -> HttpResponse:
                 office=form.chosen_office(),
                 consent=form.cleaned_data["consent"],
                 channel=form.cleaned_data["channel"],
+                purpose=form.cleaned_data["purpose"],
                 account=account,
             )
-            messages.success(request, _("Sie handeln jetzt für das Konto %s.") % account.email)
+            messages.success(
+                request,
+                _(
+                    "Sie handeln jetzt für das Konto %s. Die Person wird per E-Mail informiert "
+                    "und kann die Vertretung jederzeit beenden."
+                )
+                % account.email,
+            )
             return redirect("accounts:assist")
     return render(request, "accounts/staff/represent_account.html", {"form": form})
 
@@ -166,25 +179,25 @@ def representation_end(request: HttpRequest) -> HttpResponse:
 @policy.staff_required(ASSIST)
 @require_POST
 def access_code_letter(request: HttpRequest) -> HttpResponse:
-    """A printable letter with a one-time code, for the subject of the open representation."""
+    """A printable letter with a one-time code, for the subject of the open representation,
+    addressed only to the address on record (or handed over at the counter)."""
     representation = assisted.current_representation(request)
     if representation is None:
         raise Http404
-    office = Office.objects.get(pk=representation.office_id)
-    code, raw = assisted.issue_access_code(
-        staff=request.user,
-        office=office,
-        person=representation.person,
-        account=representation.account,
-    )
+    try:
+        code, raw, recipient = assisted.issue_access_code(representation, staff=request.user)
+    except assisted.LetterRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("accounts:assist")
     document = pdf.render(
         "accounts/staff/access_code_letter.html",
         {
             "code": raw,
             "expires_at": code.expires_at,
-            "person": representation.person,
-            "account": representation.account,
-            "office": office,
+            "person": recipient,
+            "existing_account": representation.account_id is not None
+            or (representation.person is not None and representation.person.account_id),
+            "office": representation.office,
             "staff": request.user,
             "redeem_url": request.build_absolute_uri(reverse("accounts:access_code")),
         },

@@ -1,12 +1,18 @@
-"""Applications in an account's data export and on its deletion (accounts.services.privacy)."""
+"""Applications in an account's data export and on its deletion (accounts.services.privacy).
+
+Registered in ``ApplicationsConfig.ready`` with ``privacy.register(DATA_SOURCE)``.
+"""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rathaus.accounts.models import User
-from rathaus.accounts.services.privacy import DataSource, Retained, register
+from rathaus.accounts.services.privacy import Block, DataSource, Retained, on
 
+from ..formdef.engine import FormSchema, display, validate_all
 from ..models import Application, Event
+
+__all__ = ["DATA_SOURCE"]
 
 
 def export(user: User) -> list[dict]:
@@ -39,6 +45,59 @@ def export(user: User) -> list[dict]:
     return rows
 
 
+def _answers(application: Application) -> list[tuple[str, str]]:
+    """Question and answer as the review page shows them (a draft: what is valid so far)."""
+    form = FormSchema(schema=application.form.schema, version=application.form.version)
+    values = application.cleaned or validate_all(form, application.answers).values
+    return [line for page in display(form, values) for line in page["lines"]]
+
+
+def _event_line(event: Event) -> str:
+    what = event.get_kind_display()
+    if event.to_status:
+        what += ": " + str(Application.Status(event.to_status).label)
+    if event.text:
+        what += f" – {event.text}"
+    return f"{on(event.at, time=True)} – {what}"
+
+
+def readable(user: User) -> list[Block]:
+    """Each application in words: status, dates, the answers by question, its history."""
+    blocks = []
+    applications = Application.objects.filter(applicant=user).select_related("service", "form")
+    for application in applications.prefetch_related("events", "documents", "files"):
+        heading = (
+            _("Antrag %(reference)s: %(service)s")
+            % {"reference": application.reference, "service": application.service.title}
+            if application.reference
+            else _("Entwurf: %(service)s") % {"service": application.service.title}
+        )
+        facts = [
+            (_("Status"), application.get_status_display()),
+            (_("Begonnen am"), on(application.created_at)),
+            (_("Eingereicht am"), on(application.submitted_at)),
+            (_("Eingang"), application.get_channel_display()),
+            *_answers(application),
+        ]
+        history = [
+            _event_line(e) for e in application.events.all() if e.kind in Event.VISIBLE_TO_APPLICANT
+        ]
+        documents = [d.get_kind_display() for d in application.documents.all()]
+        files = [f.original_name for f in application.files.all()]
+        blocks.append(
+            Block(
+                heading=heading,
+                facts=facts,
+                lists=[
+                    (_("Verlauf"), history),
+                    (_("Dokumente der Stadt"), documents),
+                    (_("Ihre Dateien"), files),
+                ],
+            )
+        )
+    return blocks
+
+
 def retention(user: User) -> list[Retained]:
     kept = []
     submitted = Application.objects.filter(applicant=user).exclude(status=Application.Status.DRAFT)
@@ -68,13 +127,17 @@ def on_delete(user: User) -> list[Retained]:
     return kept
 
 
-def register_source() -> None:
-    register(
-        DataSource(
-            key="applications",
-            title=gettext_lazy("Ihre Anträge"),
-            export=export,
-            on_delete=on_delete,
-            retention=retention,
-        )
-    )
+DATA_SOURCE = DataSource(
+    key="applications",
+    title=gettext_lazy("Ihre Anträge"),
+    export=export,
+    on_delete=on_delete,
+    retention=retention,
+    readable=readable,
+    actions={
+        "rathaus.applications.application.submitted": gettext_lazy("Antrag eingereicht"),
+        "rathaus.applications.application.status_changed": gettext_lazy(
+            "Status eines Antrags geändert (z. B. zurückgezogen)"
+        ),
+    },
+)

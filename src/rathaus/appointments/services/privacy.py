@@ -9,11 +9,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rathaus.accounts.models import User
-from rathaus.accounts.services.privacy import DataSource, Retained, register
+from rathaus.accounts.services.privacy import Block, DataSource, Retained, on
 
 from ..models import Appointment
 
-__all__ = ["anonymise_past", "register_source"]
+__all__ = ["DATA_SOURCE", "anonymise_past"]
+
+
+def _appointments(user: User):
+    return (
+        Appointment.objects.filter(account=user)
+        .select_related("office")
+        .prefetch_related("items__service")
+    )
 
 
 def export(user: User) -> list[dict]:
@@ -31,9 +39,34 @@ def export(user: User) -> list[dict]:
             "phone": a.phone,
             "booked_at": a.created_at.isoformat(),
         }
-        for a in Appointment.objects.filter(account=user)
-        .select_related("office")
-        .prefetch_related("items__service")
+        for a in _appointments(user)
+    ]
+
+
+def readable(user: User) -> list[Block]:
+    """Each appointment in words, as the readable export shows it."""
+    return [
+        Block(
+            heading=_("Termin %(code)s am %(at)s")
+            % {"code": a.code, "at": on(a.starts_at, time=True)},
+            facts=[
+                (_("Dienststelle"), a.office.name),
+                (_("Status"), a.get_status_display()),
+                (
+                    _("Leistungen"),
+                    ", ".join(
+                        _("%(service)s (%(persons)s Pers.)")
+                        % {"service": item.service.title, "persons": item.persons}
+                        for item in a.items.all()
+                    ),
+                ),
+                (_("Name"), a.name or "–"),
+                (_("E-Mail-Adresse"), a.email or "–"),
+                (_("Telefon"), a.phone or "–"),
+                (_("Gebucht am"), on(a.created_at)),
+            ],
+        )
+        for a in _appointments(user)
     ]
 
 
@@ -60,16 +93,21 @@ def on_delete(user: User) -> list[Retained]:
     return kept
 
 
-def register_source() -> None:
-    register(
-        DataSource(
-            key="appointments",
-            title=gettext_lazy("Ihre Termine"),
-            export=export,
-            on_delete=on_delete,
-            retention=retention,
-        )
-    )
+DATA_SOURCE = DataSource(
+    key="appointments",
+    title=gettext_lazy("Ihre Termine"),
+    export=export,
+    on_delete=on_delete,
+    retention=retention,
+    readable=readable,
+    actions={
+        "rathaus.appointments.booked": gettext_lazy("Termin gebucht"),
+        "rathaus.appointments.held": gettext_lazy("Termin vorgemerkt"),
+        "rathaus.appointments.confirmed": gettext_lazy("Termin bestätigt"),
+        "rathaus.appointments.rescheduled": gettext_lazy("Termin verschoben"),
+        "rathaus.appointments.cancelled": gettext_lazy("Termin abgesagt"),
+    },
+)
 
 
 def anonymise_past(now: datetime | None = None) -> int:
