@@ -5,13 +5,15 @@ and the e-mail confirmation that keep appointment trading out."""
 from datetime import datetime
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from rathaus.catalog.api import EXAMPLE_SLUG
 from rathaus.catalog.models import Service
 from rathaus.core import ratelimit
+from rathaus.core.api import ErrorOut
 from rathaus.offices.models import District, Office
 
 from .services import slots
@@ -20,14 +22,25 @@ from .views.common import choice_query, time_query
 router = Router(tags=["Termine"])
 
 MAX_SERVICES = 5
+WINDOW_SECONDS = 60
 
 
 class FreeTimeParams(Schema):
     leistung: list[str] = Field(
-        ..., min_length=1, max_length=MAX_SERVICES, description="Service slugs (repeat it)."
+        ...,
+        min_length=1,
+        max_length=MAX_SERVICES,
+        description="Service slugs (repeat it).",
+        json_schema_extra={"example": [EXAMPLE_SLUG]},
     )
     personen: int = Field(1, ge=1, le=5, description="Persons in one appointment.")
-    bezirk: int | None = Field(None, ge=1, le=99, description="Stadtbezirk number (1–10).")
+    bezirk: int | None = Field(
+        None,
+        ge=1,
+        le=99,
+        description="Stadtbezirk number (1–10).",
+        json_schema_extra={"example": 1},
+    )
     limit: int = Field(10, ge=1, le=50, description="Offices to return.")
 
 
@@ -45,15 +58,20 @@ class FreeTimeList(Schema):
 
 @router.get(
     "/termine/freie-zeiten",
-    response=FreeTimeList,
+    response={200: FreeTimeList, 404: ErrorOut, 429: ErrorOut},
     summary="Earliest free appointment per office",
 )
-def free_times(request: HttpRequest, params: Query[FreeTimeParams]) -> dict:
+def free_times(
+    request: HttpRequest, params: Query[FreeTimeParams], response: HttpResponse
+) -> dict | Status:
     """The earliest free time of each office that books all ``leistung`` for ``personen``,
-    earliest first. Unknown services or districts: 404 with ``detail``."""
+    earliest first. Unknown services or districts: 404 with ``detail``. More than
+    ``APPOINTMENT_SEARCHES_PER_IP_MINUTE`` searches a minute from one address: 429."""
     limit = settings.APPOINTMENT_SEARCHES_PER_IP_MINUTE
-    if not ratelimit.hit("appointments.api", ratelimit.client_ip(request), limit=limit, window=60):
-        raise HttpError(429, "Too many requests; please wait a minute.")
+    client = ratelimit.client_ip(request)
+    if not ratelimit.hit("appointments.api", client, limit=limit, window=WINDOW_SECONDS):
+        response["Retry-After"] = str(WINDOW_SECONDS)
+        return Status(429, {"detail": "Too many requests; please wait a minute."})
     slugs = list(dict.fromkeys(params.leistung))
     services = list(Service.objects.published().filter(slug__in=slugs))
     if len(services) != len(slugs):

@@ -1,14 +1,15 @@
 """JSON API of the catalogue: ``/api/v1/leistungen`` (search and list) and one service by slug."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
+from rathaus.core.api import ErrorOut, TimeOfDay
 from rathaus.offices.models import Office
 
 from . import search as catalog_search
@@ -17,13 +18,21 @@ from .search.analysis import MAX_QUERY_LENGTH
 
 router = Router(tags=["Leistungen"])
 
+# Named in the description as an example; the API contract test asks for it (demo city).
+EXAMPLE_SLUG = "personalausweis-beantragen"
+
 # Inline enums in the OpenAPI file, with the values the models define.
 OfficeKind = Literal[tuple(Office.Kind.values)]
 ChannelKind = Literal[tuple(ServiceChannel.Kind.values)]
 
 
 class SearchParams(Schema):
-    q: str = Field("", max_length=MAX_QUERY_LENGTH, description="Search words, German.")
+    q: str = Field(
+        "",
+        max_length=MAX_QUERY_LENGTH,
+        description="Search words, German.",
+        json_schema_extra={"example": "Perso"},
+    )
     limit: int = Field(20, ge=1, le=100, description="Results per page.")
     offset: int = Field(0, ge=0, le=100_000, description="Results to skip.")
 
@@ -49,8 +58,8 @@ class Fee(Schema):
 
 class OpeningPeriod(Schema):
     weekday: int = Field(description="0 = Monday … 6 = Sunday")
-    opens: time
-    closes: time
+    opens: TimeOfDay
+    closes: TimeOfDay
 
 
 class OfficeOut(Schema):
@@ -105,10 +114,6 @@ class ServiceDetail(Schema):
     updated_at: datetime
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
 def _absolute(request: HttpRequest, path: str) -> str:
     return request.build_absolute_uri(path)
 
@@ -144,7 +149,10 @@ def list_services(request: HttpRequest, params: Query[SearchParams]) -> dict:
     response={200: ServiceDetail, 404: ErrorOut},
     summary="One service with all its fields",
 )
-def get_service(request: HttpRequest, slug: str) -> dict:
+def get_service(
+    request: HttpRequest,
+    slug: Annotated[str, Path(description="The service's slug.", example=EXAMPLE_SLUG)],
+) -> dict:
     service = get_object_or_404(
         Service.objects.published()
         .select_related("office", "topic")

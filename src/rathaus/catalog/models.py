@@ -36,7 +36,16 @@ class LifeSituation(models.Model):
     slug = models.SlugField(_("Kurzname in der Adresse"), unique=True)
     title = models.CharField(_("Titel"), max_length=150)
     description = models.TextField(_("Beschreibung"), blank=True)
+    keywords = models.TextField(
+        _("Suchbegriffe"),
+        blank=True,
+        help_text=_(
+            "Wie Menschen ihre Lage beschreiben, eine Wendung je Zeile, z. B. „umgezogen“, "
+            "„neue Wohnung“. Die Suche zeigt dann diese Lebenslage und ihre Leistungen."
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("Lebenslage")

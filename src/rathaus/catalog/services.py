@@ -12,7 +12,7 @@ from django.db import models, transaction
 from rathaus.core import audit
 
 from . import search
-from .models import Service, SynonymGroup
+from .models import LifeSituation, Service, SynonymGroup
 
 __all__ = ["catalogue_changed", "catalogue_deleted", "snapshot"]
 
@@ -48,7 +48,7 @@ def catalogue_changed(obj: models.Model, *, by: Any, before: dict[str, Any]) -> 
             return
         if isinstance(obj, Service):
             search.reindex([obj])
-        elif isinstance(obj, SynonymGroup):
+        elif isinstance(obj, SynonymGroup | LifeSituation):
             search.invalidate()
         audit.record(
             _action(obj, "changed" if before else "created"), actor=by, target=obj, changes=changes

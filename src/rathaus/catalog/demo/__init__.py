@@ -113,6 +113,7 @@ def load_life_situations(services: dict[str, Service]) -> None:
                 "slug": ls["slug"],
                 "title": ls["title"],
                 "description": ls.get("description", ""),
+                "keywords": "\n".join(ls.get("keywords", [])),
                 "position": position,
             }
             for position, ls in enumerate(data)

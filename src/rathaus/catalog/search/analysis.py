@@ -125,6 +125,9 @@ class QueryTerm:
     word: str
     alternatives: tuple[str, ...]
     weight: float
+    # The word as typed, in the catalogue's spelling or corrected, without synonyms: what
+    # a life situation is matched by (its keywords say what synonyms would guess).
+    spellings: tuple[str, ...] = ()
 
 
 def analyse(query: str, vocabulary: Vocabulary) -> list[QueryTerm]:
@@ -143,9 +146,10 @@ def analyse(query: str, vocabulary: Vocabulary) -> list[QueryTerm]:
             and not vocabulary.has_prefix(token)
         ):
             alternatives.extend(vocabulary.closest(token))
+        spellings = tuple(dict.fromkeys(a for a in alternatives if a))
         for alternative in list(alternatives):
             alternatives.extend(sorted(vocabulary.synonyms.get(fold(alternative), ())))
         unique = tuple(dict.fromkeys(a for a in alternatives if a))
         weight = max(vocabulary.weight(a) for a in unique)
-        terms.append(QueryTerm(word=token, alternatives=unique, weight=weight))
+        terms.append(QueryTerm(token, unique, weight, spellings))
     return terms

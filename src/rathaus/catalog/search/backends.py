@@ -7,8 +7,13 @@ take the analysed ``QueryTerm``s, match any alternative of any term and rank
 by relevance times the service's ``boost``. With ``include_body=False`` only the
 title, other names, keywords and summary count: common words that every
 description mentions then do not drag in the whole catalogue.
+
+``related`` are the services of the life situations the query describes: they are found
+even without a matching word. Among the services that match, those count ``RELATED_BOOST``
+times; after all matches come the rest of ``related``, most requested first.
 """
 
+import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
@@ -18,6 +23,7 @@ from .analysis import QueryTerm, analysed_text, stem
 
 # Prefix matching lets "Hund" find "Hundesteuer"; very short words would match too much.
 PREFIX_MIN_LENGTH = 4
+RELATED_BOOST = 1.5
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,13 @@ class PostgresBackend:
         )
 
     def query(
-        self, terms: Sequence[QueryTerm], *, limit: int, offset: int, include_body: bool
+        self,
+        terms: Sequence[QueryTerm],
+        *,
+        limit: int,
+        offset: int,
+        include_body: bool,
+        related: Sequence[int] = (),
     ) -> tuple[list[Match], int]:
         column = "vector" if include_body else "core_vector"
         queries = [self._tsquery(t) for t in terms]
@@ -78,16 +90,21 @@ class PostgresBackend:
         )
         any_term = " || ".join("to_tsquery('german', %s)" for _ in terms)
         sql = f"""
-            SELECT service_id, ({rank}) * boost AS score, count(*) OVER () AS total
-            FROM catalog_searchdocument
-            WHERE published AND {column} @@ ({any_term})
-            ORDER BY score DESC, service_id
+            SELECT service_id, score, count(*) OVER () AS total FROM (
+                SELECT service_id, boost, {column} @@ ({any_term}) AS found,
+                    ({rank}) * boost
+                        * CASE WHEN service_id = ANY(%s) THEN {RELATED_BOOST} ELSE 1 END AS score
+                FROM catalog_searchdocument
+                WHERE published AND ({column} @@ ({any_term}) OR service_id = ANY(%s))
+            ) candidates
+            ORDER BY found DESC, score DESC, boost DESC, service_id
             LIMIT %s OFFSET %s
         """  # noqa: S608 -- only our column names and placeholders are interpolated
-        params: list[object] = []
+        related = list(related)
+        params: list[object] = [*queries]
         for term, tsquery in zip(terms, queries, strict=True):
             params += [term.weight, tsquery]
-        params += [*queries, limit, offset]
+        params += [related, *queries, related, limit, offset]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -135,7 +152,13 @@ class SqliteBackend:
         return f"{{title synonyms keywords summary}} : ({any_stem})"
 
     def query(
-        self, terms: Sequence[QueryTerm], *, limit: int, offset: int, include_body: bool
+        self,
+        terms: Sequence[QueryTerm],
+        *,
+        limit: int,
+        offset: int,
+        include_body: bool,
+        related: Sequence[int] = (),
     ) -> tuple[list[Match], int]:
         weights = ", ".join(str(w) for w in self.WEIGHTS)
         # bm25() only works in a query on the FTS table itself, hence the materialised step.
@@ -143,16 +166,21 @@ class SqliteBackend:
             WITH hits AS MATERIALIZED (
                 SELECT rowid AS id, bm25(catalog_search_fts, {weights}) AS rank
                 FROM catalog_search_fts WHERE catalog_search_fts MATCH %s
-            )
-            SELECT h.id, -h.rank * d.boost AS score, count(*) OVER () AS total
-            FROM hits h
-            JOIN catalog_searchdocument d ON d.service_id = h.id
-            WHERE d.published
-            ORDER BY score DESC, h.id
+            ), related AS (SELECT value AS id FROM json_each(%s))
+            SELECT d.service_id,
+                coalesce(-h.rank, 0) * d.boost * CASE WHEN d.service_id IN (SELECT id FROM related)
+                    THEN {RELATED_BOOST} ELSE 1 END AS score,
+                count(*) OVER () AS total
+            FROM catalog_searchdocument d
+            LEFT JOIN hits h ON h.id = d.service_id
+            WHERE d.service_id IN (SELECT id FROM hits UNION SELECT id FROM related)
+                AND d.published
+            ORDER BY h.id IS NOT NULL DESC, score DESC, d.boost DESC, d.service_id
             LIMIT %s OFFSET %s
-        """  # noqa: S608 -- the weights are our own constants
+        """  # noqa: S608 -- the weights and the boost are our own constants
+        params = [self._match(terms, include_body), json.dumps(list(related)), limit, offset]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self._match(terms, include_body), limit, offset])
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
         total = rows[0][2] if rows else 0
         return [Match(row[0], float(row[1])) for row in rows], total
