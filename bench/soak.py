@@ -107,7 +107,7 @@ class Run:
 def options(parser) -> None:
     parser.add_argument("--minutes", type=float, default=10.0, help="how long the load runs")
     parser.add_argument("--rate", type=float, default=8.0, help="arrivals per second")
-    parser.add_argument("--warmup", type=float, default=20.0, help="seconds before measuring")
+    parser.add_argument("--warmup", type=float, default=60.0, help="seconds before measuring")
 
 
 def expect(status: int, body: bytes, wanted: int = 200) -> tuple[bool, str]:
