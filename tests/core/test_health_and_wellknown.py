@@ -35,3 +35,14 @@ def test_security_txt_follows_rfc_9116(client):
     expires = datetime.strptime(fields["Expires"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     assert 300 < (expires - datetime.now(UTC)).days <= 366
     assert fields["Canonical"].endswith("/.well-known/security.txt")
+
+
+@pytest.mark.django_db
+def test_readyz_answers_503_when_the_database_is_gone(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise connection.Database.OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "ensure_connection", broken)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "error"

@@ -1,4 +1,8 @@
-"""Fixed-window rate limits in the cache (Redis in production: all app servers share them)."""
+"""Fixed-window rate limits in the cache (Redis in production: all app servers share them).
+
+When Redis is unreachable the cache answers from each process's memory
+(``rathaus.core.cache``): limits then hold per process, never a 500, never unlimited.
+"""
 
 import hashlib
 import ipaddress
@@ -60,11 +64,15 @@ def hit(scope: str, key: str, *, limit: int, window: int) -> bool:
     bucket = int(time.time() // window)
     digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]
     cache_key = f"rl:{scope}:{digest}:{bucket}"
+    return _count(cache_key, window) <= limit
+
+
+def _count(cache_key: str, window: int) -> int:
+    """The attempts in this window, this one included."""
     if cache.add(cache_key, 1, timeout=window + 1):
-        return True
+        return 1
     try:
-        count = cache.incr(cache_key)
+        return cache.incr(cache_key)
     except ValueError:  # expired between add and incr
         cache.add(cache_key, 1, timeout=window + 1)
-        return True
-    return count <= limit
+        return 1

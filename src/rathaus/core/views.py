@@ -22,12 +22,12 @@ from .management.commands import selfcheck
 
 logger = logging.getLogger(__name__)
 
-# What must work for this server to take traffic: the checks of `rathaus check` that say so.
-READINESS_CHECKS = {
-    "database": selfcheck.check_database,
-    "cache": selfcheck.check_cache,
-    "worker": selfcheck.check_worker,
-}
+# What this server needs to take traffic, and what it merely reports. A dead worker or an
+# unreachable Redis does not make one app server worse than another (the cache falls back
+# to process memory, mail waits in the queue): were they required, every server would leave
+# the load balancer at once and a degraded site would become no site.
+READINESS_CHECKS = {"database": selfcheck.check_database}
+DEGRADED_CHECKS = {"cache": selfcheck.check_cache, "worker": selfcheck.check_worker}
 
 
 @never_cache
@@ -46,24 +46,26 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_GET
 def readyz(request: HttpRequest) -> JsonResponse:
-    """For deployments: 200 when database, cache and a task worker work, else 503.
+    """For deployments: 503 unless the database works; cache and task worker are reported
+    ("degraded") but do not take the server out of service.
 
-    The body lists each check as "ok" or "error" only; the details (which may name hosts)
-    go to the log.
+    The body lists each check as "ok", "degraded" or "error" only; the details (which may
+    name hosts) go to the log.
     """
     results = {}
-    for name, check in READINESS_CHECKS.items():
-        try:
-            status, detail = check()
-        except Exception as error:  # a check that cannot even run has failed
-            status, detail = selfcheck.FAIL, repr(error)
-        results[name] = "error" if status == selfcheck.FAIL else "ok"
-        if status == selfcheck.FAIL:
-            logger.warning("not ready: %s: %s", name, detail)
-    ready = "error" not in results.values()
-    return JsonResponse(
-        {"status": "ok" if ready else "error", "checks": results}, status=200 if ready else 503
-    )
+    for checks, failed in ((READINESS_CHECKS, "error"), (DEGRADED_CHECKS, "degraded")):
+        for name, check in checks.items():
+            try:
+                status, detail = check()
+            except Exception as error:  # a check that cannot even run has failed
+                status, detail = selfcheck.FAIL, repr(error)
+            results[name] = failed if status == selfcheck.FAIL else "ok"
+            if status == selfcheck.FAIL:
+                logger.warning("%s: %s: %s", failed, name, detail)
+    if "error" in results.values():
+        return JsonResponse({"status": "error", "checks": results}, status=503)
+    overall = "degraded" if "degraded" in results.values() else "ok"
+    return JsonResponse({"status": overall, "checks": results})
 
 
 @never_cache

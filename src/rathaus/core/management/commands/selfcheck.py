@@ -91,6 +91,8 @@ def check_database() -> tuple[str, str]:
 
 def check_cache() -> tuple[str, str]:
     try:
+        if ping := getattr(cache, "ping", None):
+            ping()  # Redis itself, not the fallback the site answers from meanwhile
         cache.set("rathaus:selfcheck", "ok", 10)
         ok = cache.get("rathaus:selfcheck") == "ok"
     except Exception as error:  # Redis down
