@@ -105,7 +105,11 @@ def test_the_data_folder_does_not_follow_the_working_directory(tmp_path):
 def test_no_var_folder_is_tracked_by_git():
     root = Path(__file__).resolve().parents[2]
     tracked = subprocess.run(
-        [shutil.which("git") or "/usr/bin/git", "ls-files"], cwd=root, capture_output=True, text=True, check=True
+        [shutil.which("git") or "/usr/bin/git", "ls-files"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.splitlines()
     assert not [path for path in tracked if "/var/" in f"/{path}" or path.endswith("secret_key")]
 
