@@ -9,7 +9,7 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 
 from rathaus.appointments.models import Appointment, Block, OfficeService
-from rathaus.appointments.services import booking, calendar, days, notices, privacy, slots
+from rathaus.appointments.services import booking, calendar, days, privacy, slots
 from rathaus.appointments.tasks import send_reminders
 from tests.factories import ServiceFactory, UserFactory
 from tests.support import mails
@@ -185,12 +185,12 @@ def test_the_database_refuses_an_appointment_without_contact(office, passport):
 def test_booked_mail_is_a_real_file_with_a_calendar_invitation(
     office, passport, mail_dir, settings, django_capture_on_commit_callbacks
 ):
+    """The booking service itself sends it, once committed: every channel gets the same mail."""
     settings.RATHAUS = {**settings.RATHAUS, "PUBLIC_URL": "https://termine.example"}
-    appointment, _ = booking.reserve(
-        request(office, [passport], persons=2), confirmed=True, now=NOW
-    )
     with django_capture_on_commit_callbacks(execute=True):
-        notices.send_booked(appointment)
+        appointment, _ = booking.reserve(
+            request(office, [passport], persons=2), confirmed=True, now=NOW
+        )
     (message,) = mails(mail_dir)
     assert message["To"] == "erika@beispiel.de"
     assert "23.03.2027, 09:00" in message["Subject"]
@@ -219,10 +219,8 @@ def test_moved_and_cancelled_invitations_replace_the_calendar_entry(
     appointment, _ = booking.reserve(request(office, [passport]), confirmed=True, now=NOW)
     with django_capture_on_commit_callbacks(execute=True):
         booking.reschedule(appointment, DAY, calendar.unit_floor(time(15)), now=NOW)
-        notices.send_rescheduled(appointment)
     with django_capture_on_commit_callbacks(execute=True):
         booking.cancel(appointment, now=NOW)
-        notices.send_cancelled(appointment)
     events = []
     for message in mails(mail_dir):
         part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")

@@ -9,12 +9,10 @@ contact row the same way.
 """
 
 import re
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -23,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from rathaus.accounts.models import User
 from rathaus.catalog.models import Service
-from rathaus.core import audit, secrets
+from rathaus.core import audit, metrics, secrets
+from rathaus.core.locking import for_update
 from rathaus.offices.models import Office
 
 from ..models import (
@@ -37,7 +36,8 @@ from ..models import (
     OfficeService,
     new_booking_code,
 )
-from . import calendar, days, slots
+from . import calendar, days, notices, slots
+from .links import access_token, by_access_token
 
 __all__ = [
     "BookingError",
@@ -164,9 +164,15 @@ def _check_limits(
         )
 
 
+# The limits per person: a person's bookings, confirmations and moves run one at a time.
+CONTACT_GUARD = "appointments.contact"
+# A confirmation reads the hold's status and writes it: one at a time per appointment.
+APPOINTMENT_GUARD = "appointments.appointment"
+
+
 def _lock_contact(key: str) -> None:
     BookingContact.objects.get_or_create(key=key)
-    BookingContact.objects.select_for_update().get(key=key)
+    for_update(BookingContact.objects.filter(key=key), guard=CONTACT_GUARD).get()
 
 
 def _claim(
@@ -200,6 +206,7 @@ def _claim(
             return counter, row, free
         if (row.free, row.longest_run, row.changes_at) != before:
             row.save(update_fields=["free", "longest_run", "changes_at", "refreshed_at"])
+    metrics.booking_conflict()
     raise SlotTaken()
 
 
@@ -228,7 +235,8 @@ def _check_time(request: Request, offer: slots.Offer, now: datetime) -> tuple[in
 
 def reserve(request: Request, *, confirmed: bool, now: datetime | None = None):
     """Book a time. Unconfirmed bookings are holds that expire after
-    ``APPOINTMENT_HOLD_MINUTES`` unless confirmed from the e-mail.
+    ``APPOINTMENT_HOLD_MINUTES`` unless confirmed from the e-mail with the link it sends;
+    a confirmed booking sends its confirmation with the calendar file (both on commit).
 
     Returns ``(appointment, confirm_token)``; the plain token exists only here and in the
     e-mail, the database keeps its digest.
@@ -294,6 +302,10 @@ def reserve(request: Request, *, confirmed: bool, now: datetime | None = None):
             target=appointment,
             data={"office": request.office.slug, "channel": request.channel},
         )
+    if confirmed:
+        notices.send_booked(appointment)
+    else:
+        notices.send_confirm_request(appointment, confirm_token)
     return appointment, confirm_token
 
 
@@ -321,35 +333,15 @@ def by_confirm_token(raw: str) -> Appointment | None:
     )
 
 
-def _signer() -> signing.Signer:
-    return signing.Signer(salt="rathaus.appointments.manage", sep=".")
-
-
-def access_token(appointment: Appointment) -> str:
-    """The token of the personal link: the appointment's id, signed with the site key, so
-    every later e-mail can carry the same link without the database keeping it."""
-    return _signer().sign(appointment.public_id.hex)
-
-
-def by_access_token(raw: str) -> Appointment | None:
-    if not raw or len(raw) > 200:
-        return None
-    try:
-        public_id = uuid.UUID(hex=_signer().unsign(raw))
-    except (signing.BadSignature, ValueError):
-        return None
-    return (
-        Appointment.objects.select_related("office", "counter").filter(public_id=public_id).first()
-    )
-
-
 def confirm(appointment: Appointment, *, now: datetime | None = None) -> None:
-    """Turn a hold into a booking (also after it expired, if the time is still free); raises
-    ``SlotTaken`` when someone else has the time now."""
+    """Turn a hold into a booking (also after it expired, if the time is still free) and send
+    its confirmation; raises ``SlotTaken`` when someone else has the time now."""
     now = calendar.utc(now)
     with transaction.atomic():
         _lock_contact(appointment.contact_key)
-        current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        current = for_update(
+            Appointment.objects.filter(pk=appointment.pk), guard=APPOINTMENT_GUARD
+        ).get()
         if current.status == Appointment.Status.BOOKED:
             raise BookingError(_("Dieser Termin ist bereits bestätigt."))
         if current.status not in (Appointment.Status.HELD, Appointment.Status.EXPIRED):
@@ -379,7 +371,9 @@ def confirm(appointment: Appointment, *, now: datetime | None = None) -> None:
             audit.record("rathaus.appointments.confirmed", target=current)
     appointment.refresh_from_db()
     if taken:
+        metrics.booking_conflict()
         raise SlotTaken()
+    notices.send_booked(appointment)
 
 
 def _return_later(appointment: Appointment, now: datetime, delay: timedelta) -> None:
@@ -418,11 +412,13 @@ def cancel(
     by: User | None = None,
     reason: str = "",
     immediately: bool = False,
+    offer_rebooking: bool = False,
     now: datetime | None = None,
 ) -> bool:
-    """Cancel; the time returns to the pool after the office's waiting period (against
-    trading appointments), or ``immediately`` when staff decide so. ``False`` if it was not
-    open any more."""
+    """Cancel and tell the person (with a link to book again when the city cancelled:
+    ``offer_rebooking``); the time returns to the pool after the office's waiting period
+    (against trading appointments), or ``immediately`` when staff decide so. ``False`` if it
+    was not open any more."""
     now = calendar.utc(now)
     with transaction.atomic():
         changed = Appointment.objects.filter(pk=appointment.pk, status__in=Appointment.OPEN).update(
@@ -437,6 +433,7 @@ def cancel(
         _return_later(appointment, now, delay)
         audit.record("rathaus.appointments.cancelled", actor=by, target=appointment)
     appointment.refresh_from_db()
+    notices.send_cancelled(appointment, offer_rebooking=offer_rebooking)
     return True
 
 
@@ -448,7 +445,8 @@ def reschedule(
     by: User | None = None,
     now: datetime | None = None,
 ) -> Appointment:
-    """Move to another time at the same office; name, services and link stay the same."""
+    """Move to another time at the same office and send the new confirmation; name,
+    services and link stay the same."""
     now = calendar.utc(now)
     if appointment.status != Appointment.Status.BOOKED:
         raise BookingError(_("Nur gebuchte Termine können verschoben werden."))
@@ -496,6 +494,7 @@ def reschedule(
             changes={"starts_at": [old.starts_at.isoformat(), starts_at.isoformat()]},
         )
     appointment.refresh_from_db()
+    notices.send_rescheduled(appointment)
     return appointment
 
 

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from rathaus.core.locking import for_update
+
 from ..models import Appointment, Block, BookingRules, Counter, CounterDay
 from . import calendar
 
@@ -30,6 +32,9 @@ __all__ = [
     "refresh_office",
     "take",
 ]
+
+# The guard of "no time is given twice": every write to a counter's day holds its row lock.
+GUARD = "appointments.counter_day"
 
 DEFAULT_RULES = BookingRules()
 
@@ -166,8 +171,7 @@ def ensure_released(
 
 def locked(counter: Counter, day: date) -> CounterDay:
     """The row of ``counter`` on ``day``, locked until the transaction ends (created if new)."""
-    assert transaction.get_connection().in_atomic_block, "lock only inside a transaction"
-    rows = CounterDay.objects.select_for_update().filter(counter=counter, day=day)
+    rows = for_update(CounterDay.objects.filter(counter=counter, day=day), guard=GUARD)
     if (row := rows.first()) is None:
         ensure([counter.pk], day, day)
         row = rows.get()
@@ -214,7 +218,9 @@ def refresh_due(now: datetime | None = None) -> int:
     now = calendar.utc(now)
     with transaction.atomic():
         rows = list(
-            CounterDay.objects.select_for_update(skip_locked=True).filter(changes_at__lte=now)[:500]
+            for_update(
+                CounterDay.objects.filter(changes_at__lte=now), guard=GUARD, skip_locked=True
+            )[:500]
         )
         return _refresh(rows, now)
 
@@ -223,8 +229,11 @@ def refresh_office(office_id: int, first: date) -> int:
     """After the hours, exceptions or counters of an office changed: recompute its days."""
     with transaction.atomic():
         rows = list(
-            CounterDay.objects.select_for_update()
-            .filter(office_id=office_id, day__gte=first)
-            .order_by("counter_id", "day")
+            for_update(
+                CounterDay.objects.filter(office_id=office_id, day__gte=first).order_by(
+                    "counter_id", "day"
+                ),
+                guard=GUARD,
+            )
         )
         return _refresh(rows, timezone.now())

@@ -10,17 +10,19 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from rathaus.core import mail
 
 from ..models import Appointment
-from . import booking
+from .links import access_token
 
 __all__ = [
     "ics",
     "manage_link",
     "public_url",
+    "rebook_link",
     "send_booked",
     "send_cancelled",
     "send_confirm_request",
@@ -34,7 +36,7 @@ def public_url(path: str) -> str:
 
 
 def manage_link(appointment: Appointment) -> str:
-    return public_url(reverse("appointments:manage", args=[booking.access_token(appointment)]))
+    return public_url(reverse("appointments:manage", args=[access_token(appointment)]))
 
 
 def ics(appointment: Appointment, *, cancelled: bool = False) -> str:
@@ -127,12 +129,21 @@ def send_rescheduled(appointment: Appointment) -> None:
     )
 
 
-def send_cancelled(appointment: Appointment, *, rebook_link: str = "") -> None:
+def rebook_link(appointment: Appointment) -> str:
+    """The search for the same services and persons, for a new appointment."""
+    items = list(appointment.items.all())
+    query = [("leistung", item.service.slug) for item in items]
+    query.append(("personen", max((i.persons for i in items), default=1)))
+    return public_url(f"{reverse('appointments:search')}?{urlencode(query)}")
+
+
+def send_cancelled(appointment: Appointment, *, offer_rebooking: bool = False) -> None:
+    """``offer_rebooking``: the city cancelled, so the mail links to the search for a new time."""
     _send(
         appointment,
         "cancelled",
         _("Ihr Termin am %(when)s Uhr ist abgesagt") % {"when": _when(appointment)},
-        context={"rebook_link": rebook_link},
+        context={"rebook_link": rebook_link(appointment) if offer_rebooking else ""},
         calendar=ics(appointment, cancelled=True),
     )
 

@@ -5,9 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from rathaus.accounts.models import User
@@ -16,9 +14,9 @@ from rathaus.core import audit
 from rathaus.offices.models import Office
 
 from ..models import Appointment, Block, Counter, OpeningException
-from . import booking, calendar, days, notices
+from . import booking, calendar, days
 
-__all__ = ["CounterLane", "add_block", "close_day", "day_view", "rebook_link", "remove_block"]
+__all__ = ["CounterLane", "add_block", "close_day", "day_view", "remove_block"]
 
 
 @dataclass
@@ -99,14 +97,6 @@ def remove_block(block: Block, *, by: User) -> None:
         audit.record("rathaus.appointments.unblocked", actor=by, target=block.counter.office)
 
 
-def rebook_link(appointment: Appointment) -> str:
-    """The search for the same services and persons, for a new appointment."""
-    items = list(appointment.items.all())
-    query = [("leistung", item.service.slug) for item in items]
-    query.append(("personen", max((i.persons for i in items), default=1)))
-    return notices.public_url(f"{reverse('appointments:search')}?{urlencode(query)}")
-
-
 @transaction.atomic
 def close_day(office: Office, day: date, *, reason: str, by: User) -> list[Appointment]:
     """Close ``office`` on ``day``: no more bookings, every open appointment cancelled and
@@ -119,8 +109,7 @@ def close_day(office: Office, day: date, *, reason: str, by: User) -> list[Appoi
         .prefetch_related("items__service")
     )
     for appointment in affected:
-        booking.cancel(appointment, by=by, reason=reason, immediately=True)
-        notices.send_cancelled(appointment, rebook_link=rebook_link(appointment))
+        booking.cancel(appointment, by=by, reason=reason, immediately=True, offer_rebooking=True)
     days.refresh_office(office.pk, day)
     audit.record(
         "rathaus.appointments.office_closed",

@@ -2,6 +2,7 @@
 
 Two members of staff pressing "Nächste Person" at the same moment never get the same
 person: a call is a conditional update (``status = waiting``) that only one of them wins.
+Waiting numbers are consecutive per day: they are taken under the office's row lock.
 """
 
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.accounts.models import User
 from rathaus.core import audit
+from rathaus.core.locking import Busy, for_update, guard_enabled
 from rathaus.offices.models import Office
 
 from ..models import Appointment, Counter, QueueTicket
@@ -26,6 +28,7 @@ __all__ = [
     "calls",
     "current",
     "finish",
+    "finish_appointment",
     "recall",
     "waiting",
     "walk_in",
@@ -33,29 +36,41 @@ __all__ = [
 
 # Appointments are called in their order from a few minutes before their time.
 DUE_AHEAD = timedelta(minutes=5)
+# Waiting numbers of a day are given out one at a time per office (consecutive, no twice).
+TICKET_GUARD = "appointments.queue_number"
+# A call takes a ticket only while it is still waiting (two counters, one person).
+CALL_GUARD = "appointments.queue_call"
+
+
+def _lock_numbers(office: Office) -> None:
+    """Hold the office's row lock for the day's numbers until the transaction ends: parallel
+    arrivals take turns (at most ``LOCK_TIMEOUT_MS``) and get consecutive numbers. A no-key
+    lock, so bookings that refer to the office do not wait for it."""
+    for_update(Office.objects.filter(pk=office.pk), guard=TICKET_GUARD, no_key=True).get()
 
 
 def _new_ticket(office: Office, prefix: str, **fields) -> QueueTicket:
-    """The next number of the day for ``prefix``; a parallel request with the same number
-    loses on the unique constraint and takes the one after."""
+    """The next number of the day for ``prefix``, under :func:`_lock_numbers`. Without the
+    lock two requests can take the same number: the unique constraint refuses the second,
+    which is told to try again (``Busy``) rather than shown a 500."""
     day = timezone.localdate()
-    for _attempt in range(10):
-        last = QueueTicket.objects.filter(office=office, day=day, prefix=prefix).aggregate(
-            n=Max("number")
-        )["n"]
-        try:
-            with transaction.atomic():
-                return QueueTicket.objects.create(
-                    office=office, day=day, prefix=prefix, number=(last or 0) + 1, **fields
-                )
-        except IntegrityError:
-            continue
-    raise RuntimeError("no free queue number")
+    last = QueueTicket.objects.filter(office=office, day=day, prefix=prefix).aggregate(
+        n=Max("number")
+    )["n"]
+    try:
+        with transaction.atomic():
+            return QueueTicket.objects.create(
+                office=office, day=day, prefix=prefix, number=(last or 0) + 1, **fields
+            )
+    except IntegrityError as error:
+        raise Busy() from error
 
 
 def arrive(appointment: Appointment, *, by: User) -> QueueTicket:
-    """The person with this appointment is here: mark it and give them a number."""
+    """The person with this appointment is here: mark it and give them a number (once, also
+    when two members of staff press "angekommen" at the same moment)."""
     with transaction.atomic():
+        _lock_numbers(appointment.office)
         Appointment.objects.filter(pk=appointment.pk, status=Appointment.Status.BOOKED).update(
             status=Appointment.Status.ARRIVED
         )
@@ -71,8 +86,10 @@ def arrive(appointment: Appointment, *, by: User) -> QueueTicket:
 
 def walk_in(office: Office, *, note: str, by: User) -> QueueTicket:
     """Someone without an appointment: a W number."""
-    ticket = _new_ticket(office, QueueTicket.Prefix.WALK_IN, note=note[:200])
-    audit.record("rathaus.appointments.walk_in", actor=by, target=ticket)
+    with transaction.atomic():
+        _lock_numbers(office)
+        ticket = _new_ticket(office, QueueTicket.Prefix.WALK_IN, note=note[:200])
+        audit.record("rathaus.appointments.walk_in", actor=by, target=ticket)
     return ticket
 
 
@@ -102,13 +119,24 @@ def call_next(office: Office, counter: Counter, *, by: User) -> QueueTicket | No
         raise ValueError("counter of another office")
     now = timezone.now()
     for ticket in waiting(office, now):
-        won = QueueTicket.objects.filter(pk=ticket.pk, status=QueueTicket.Status.WAITING).update(
+        still_waiting = QueueTicket.objects.filter(pk=ticket.pk)
+        if guard_enabled(CALL_GUARD):
+            still_waiting = still_waiting.filter(status=QueueTicket.Status.WAITING)
+        won = still_waiting.update(
             status=QueueTicket.Status.CALLED, counter=counter, called_at=now, calls=1, called_by=by
         )
         if won:
             ticket.refresh_from_db()
             return ticket
     return None
+
+
+def finish_appointment(appointment: Appointment, *, came: bool, by: User) -> None:
+    """Staff close an appointment from the day view: served or not come (given a number
+    first if the person never got one, so the day's figures count it)."""
+    with transaction.atomic():
+        ticket = QueueTicket.objects.filter(appointment=appointment).first()
+        finish(ticket or arrive(appointment, by=by), came=came, by=by)
 
 
 def recall(ticket: QueueTicket, *, by: User) -> None:

@@ -76,7 +76,6 @@ def cancel(request: HttpRequest, appointment: Appointment, here) -> HttpResponse
         return redirect(here("manage"))
     if request.method == "POST":
         if booking.cancel(appointment, reason=_("Von Ihnen abgesagt")):
-            notices.send_cancelled(appointment)
             messages.success(
                 request, _("Ihr Termin ist abgesagt. Danke, dass Sie Bescheid gegeben haben.")
             )
@@ -112,7 +111,6 @@ def reschedule(request: HttpRequest, appointment: Appointment, here) -> HttpResp
             except booking.BookingError as error:
                 messages.error(request, error.message)
                 return redirect(here("reschedule"))
-            notices.send_rescheduled(appointment)
             messages.success(
                 request,
                 _("Ihr Termin ist verschoben. Die neue Bestätigung ist unterwegs zu Ihnen."),

@@ -24,7 +24,7 @@ from rathaus.offices.models import Office
 
 from ..forms import ChoiceForm, ContactForm, SearchForm, parse_time
 from ..models import Appointment, BookingRules
-from ..services import booking, calendar, challenge, days, notices, slots
+from ..services import booking, calendar, challenge, days, slots
 from .common import choice_query, free_days, offered_offices, time_query
 
 
@@ -234,7 +234,7 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
         account=account,
     )
     try:
-        appointment, confirm_token = booking.reserve(request_, confirmed=trusted is not None)
+        appointment, _token = booking.reserve(request_, confirmed=trusted is not None)
     except booking.SlotTaken as taken:
         form.add_error(None, taken.message)
         context.update(_alternatives(office, services, persons, query), taken=True)
@@ -243,9 +243,7 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
         form.add_error(None, error.message)
         return render(request, "appointments/book.html", context, status=409)
     if trusted is not None:
-        notices.send_booked(appointment)
         return redirect("appointments:manage", booking.access_token(appointment))
-    notices.send_confirm_request(appointment, confirm_token)
     request.session["appointments.held"] = str(appointment.public_id)
     return redirect("appointments:held")
 
@@ -293,7 +291,6 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
                 {"appointment": appointment, "error": error.message},
                 status=409,
             )
-        notices.send_booked(appointment)
         messages.success(
             request, _("Ihr Termin ist gebucht. Die Bestätigung ist unterwegs zu Ihnen.")
         )

@@ -31,7 +31,7 @@ from ..forms import (
     parse_time,
 )
 from ..models import Appointment, Block, Counter, QueueTicket
-from ..services import booking, calendar, notices, office_day, queue, slots
+from ..services import booking, calendar, office_day, queue, slots
 from .common import choice_query, free_days, time_query
 
 ACTION = "appointments.manage"
@@ -111,16 +111,18 @@ def appointment_action(
             % {"name": appointment.name, "ticket": ticket.label},
         )
     elif action in ("erledigt", "nicht-erschienen"):
-        ticket = getattr(appointment, "ticket", None) or queue.arrive(appointment, by=request.user)
-        queue.finish(ticket, came=action == "erledigt", by=request.user)
+        queue.finish_appointment(appointment, came=action == "erledigt", by=request.user)
         messages.success(
             request, _("Termin %(code)s ist abgeschlossen.") % {"code": appointment.code}
         )
     elif action == "absagen":
         if booking.cancel(
-            appointment, by=request.user, reason=_("Von der Verwaltung abgesagt"), immediately=True
+            appointment,
+            by=request.user,
+            reason=_("Von der Verwaltung abgesagt"),
+            immediately=True,
+            offer_rebooking=True,
         ):
-            notices.send_cancelled(appointment, rebook_link=office_day.rebook_link(appointment))
             messages.success(
                 request,
                 _(
@@ -189,7 +191,6 @@ def book_for(request: HttpRequest, office: Office) -> HttpResponse:
         except booking.BookingError as error:
             form.add_error(None, error.message)
             return render(request, "appointments/staff/book.html", context, status=409)
-        notices.send_booked(appointment)
         messages.success(
             request,
             _("Gebucht: %(when)s, Buchungscode %(code)s.")
