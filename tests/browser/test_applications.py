@@ -155,3 +155,36 @@ def test_a_question_for_one_answer_appears_only_with_that_answer(chromium, live_
     page.locator('[name="eigentum"][value="ja"]').check()
     assert consent.is_hidden()
     page.context.close()
+
+
+def test_the_staff_inbox_fits_a_phone_screen(chromium, live_server, city):
+    """320 CSS px (a small phone, or 1280 px at 400 %): every case readable, no sideways page
+    scrolling, still accessible."""
+    from rathaus.applications.demo import sample_application
+
+    service = Service.objects.get(slug="foerderung-dachbegruenung")
+    application = sample_application(service, None)
+    worker = StaffFactory(roles=[Role.CASEWORKER], roles__offices=[service.office])
+    phone = chromium.new_context(
+        locale="de-DE", base_url=live_server.url, viewport={"width": 320, "height": 640}
+    )
+    desk = phone.new_page()
+    VirtualAuthenticator(desk)
+    desk.goto(f"/verwaltung/einrichten/{staff.new_enrolment(worker, by=None)}/")
+    desk.get_by_role("button", name="Passkey erstellen").click()
+    desk.wait_for_url("**/verwaltung/")
+    desk.goto("/verwaltung/vorgaenge/?status=alle")
+    link = desk.get_by_role("link", name=application.reference)
+    assert link.is_visible()
+    overflow = desk.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"Der Posteingang ist bei 320 px {overflow} px zu breit"
+    row = desk.locator("tr", has=link)
+    for cell in row.locator("th, td").all():  # every detail on screen, no scrolling in a table
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 320, cell.inner_text()
+    labels = row.locator("td").evaluate_all(
+        "cells => cells.map(c => getComputedStyle(c, '::before').content)"
+    )
+    assert '"Frist: "' in labels  # each detail says what it is
+    assert_accessible(desk)
+    phone.close()

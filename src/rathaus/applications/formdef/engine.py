@@ -9,16 +9,27 @@ same page the question stays on screen (without JavaScript) and counts only when
 the condition holds.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+
+from rathaus.core.forms import reject_control_characters
 
 from .types import TYPES, Address, Spec, check_address
 
 VERSION_FIELD = "formular_version"
+DEFAULT_MAX_ROWS = 20
+# A row count or a row number as a browser sends it: ASCII digits only ("²" is no number).
+_ROW_COUNT = re.compile(r"[0-9]{1,3}", re.ASCII)
+_DIGITS = re.compile(r"[0-9]+", re.ASCII)
+# Inputs without their own length limit (dates, numbers, choices) keep at most this much.
+DRAFT_VALUE_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -50,24 +61,30 @@ def condition_holds(spec: Spec, values: dict[str, Any]) -> bool:
     return str(value or "") == str(condition["equals"])
 
 
+def max_rows(spec: Spec) -> int:
+    return spec.get("max_items") or DEFAULT_MAX_ROWS
+
+
+def posted_row_count(spec: Spec, raw: Any) -> int | None:
+    """The row count a browser sent for a repeating group, or None if it cannot be one."""
+    if isinstance(raw, str) and _ROW_COUNT.fullmatch(raw) and int(raw) <= max_rows(spec):
+        return int(raw)
+    return None
+
+
 def group_rows(spec: Spec, values: dict[str, Any]) -> int:
-    """How many rows a repeating group shows: what was entered, at least its minimum."""
+    """How many rows a repeating group shows: what was entered, within its minimum and maximum
+    (a count that is no number shows none, one beyond the maximum the maximum)."""
     key = spec["key"]
     if f"{key}-rows" in values:
-        try:
-            count = int(values[f"{key}-rows"])
-        except (TypeError, ValueError):
-            count = 0
+        raw = str(values[f"{key}-rows"])
+        count = (int(raw) if len(raw) <= 3 else max_rows(spec)) if _DIGITS.fullmatch(raw) else 0
     else:
-        indexes = {
-            int(name.split("-")[1])
-            for name in values
-            if name.startswith(f"{key}-") and name.split("-")[1].isdigit()
-        }
+        row_name = re.compile(rf"{re.escape(key)}-([0-9]{{1,3}})-", re.ASCII)
+        indexes = {int(m[1]) for name in values if (m := row_name.match(name))}
         count = max(indexes) + 1 if indexes else 0
     minimum = 1 if spec.get("required") else 0
-    maximum = spec.get("max_items") or 20
-    return max(minimum, min(count, maximum))
+    return max(minimum, min(count, max_rows(spec)))
 
 
 class PageForm(forms.Form):
@@ -87,9 +104,12 @@ class PageForm(forms.Form):
         self.form_schema = form
         self.page = form.pages[page_index]
         self.answers = answers
-        current = {**answers, **(_plain(data) if data is not None else {})}
+        posted = _plain(data) if data is not None else {}
+        current = {**answers, **posted}
         self.visible: list[Spec] = []
         self.same_page_conditions: dict[str, Spec] = {}
+        self.row_counts: dict[str, int] = {}
+        self.forged_rows: list[str] = []
         keys_here = {spec["key"] for spec in self.page["fields"]}
         for spec in self.page["fields"]:
             condition = spec.get("visible_if")
@@ -105,26 +125,52 @@ class PageForm(forms.Form):
                 self.same_page_conditions[spec["key"]] = spec
             required = spec.get("required", False) and not conditional
             if spec["type"] == "group":
-                count = (rows or {}).get(spec["key"], group_rows(spec, current))
-                self.fields[f"{spec['key']}-rows"] = forms.IntegerField(
-                    widget=forms.HiddenInput, initial=count, required=False
-                )
-                for index in range(count):
-                    for member in spec["fields"]:
-                        name = f"{spec['key']}-{index}-{member['key']}"
-                        self.fields.update(
-                            TYPES[member["type"]].form_fields(
-                                member, name, member.get("required", False)
-                            )
-                        )
-                self.initial[f"{spec['key']}-rows"] = count
+                self._add_group(spec, current, posted, rows)
             else:
                 self.fields.update(TYPES[spec["type"]].form_fields(spec, spec["key"], required))
         self.fields[VERSION_FIELD] = forms.IntegerField(widget=forms.HiddenInput, required=False)
         self.initial[VERSION_FIELD] = form.version
+        if self.is_bound and self.row_counts:
+            # The hidden row counts carry the rows actually shown, whatever was posted.
+            self.data = self.data.copy()
+            for key, count in self.row_counts.items():
+                self.data[f"{key}-rows"] = str(count)
+
+    def _add_group(
+        self,
+        spec: Spec,
+        current: dict[str, Any],
+        posted: dict[str, Any],
+        rows: dict[str, int] | None,
+    ) -> None:
+        key, rows_name = spec["key"], f"{spec['key']}-rows"
+        if rows and key in rows:
+            count = group_rows(spec, {rows_name: str(rows[key])})
+        else:
+            count = group_rows(spec, current)
+            if rows_name in posted and posted_row_count(spec, posted[rows_name]) is None:
+                self.forged_rows.append(spec["label"])
+        self.row_counts[key] = count
+        self.fields[rows_name] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+        self.initial[rows_name] = count
+        for index in range(count):
+            for member in spec["fields"]:
+                name = f"{key}-{index}-{member['key']}"
+                self.fields.update(
+                    TYPES[member["type"]].form_fields(member, name, member.get("required", False))
+                )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        for label in self.forged_rows:
+            self.add_error(
+                None,
+                _(
+                    "Die Anzahl der Einträge bei „%(label)s“ wurde nicht richtig übertragen. "
+                    "Bitte prüfen Sie die Einträge und senden Sie die Seite noch einmal."
+                )
+                % {"label": label},
+            )
         version = self.data.get(VERSION_FIELD) if self.is_bound else None
         if version not in (None, "") and str(version) != str(self.form_schema.version):
             raise forms.ValidationError(
@@ -186,6 +232,29 @@ class PageForm(forms.Form):
                 raw[name] = self.data.get(name, "")
         return raw
 
+    def draft_values(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """What may be kept for later from this page, and why the rest may not (by input name).
+
+        A draft need not be complete or correct yet, but it gets the checks that protect
+        what is stored: each input's length limit, no control characters, only offered
+        choices – the same rules "Weiter" applies.
+        """
+        kept, refused = {}, {}
+        for name, raw in self.raw_values().items():
+            if problem := _draft_problem(self.fields[name], raw):
+                refused[name] = problem
+            else:
+                kept[name] = raw
+        return kept, refused
+
+    def show_only(self, errors: dict[str, str]) -> "PageForm":
+        """This bound form with just these errors (the inputs a draft could not keep)."""
+        self.cleaned_data = {}
+        self._errors = ErrorDict()
+        for name, message in errors.items():
+            self.add_error(name, message)
+        return self
+
     def values(self) -> dict[str, Any]:
         """Typed values of a valid page, by question key (groups as lists of rows)."""
         values: dict[str, Any] = {}
@@ -195,8 +264,7 @@ class PageForm(forms.Form):
             kind = TYPES.get(spec["type"])
             if spec["type"] == "group":
                 rows = []
-                count = self.cleaned_data.get(f"{spec['key']}-rows") or 0
-                for index in range(count):
+                for index in range(self.row_counts[spec["key"]]):
                     row = {
                         member["key"]: TYPES[member["type"]].value(
                             self.cleaned_data, f"{spec['key']}-{index}-{member['key']}"
@@ -221,13 +289,12 @@ class PageForm(forms.Form):
                 "conditional": spec["key"] in self.same_page_conditions,
             }
             if spec["type"] == "group":
-                count = int(self["{}-rows".format(spec["key"])].value() or 0)
-                row["rows_field"] = self[f"{spec['key']}-rows"]
+                count = self.row_counts[spec["key"]]
                 row["rows"] = [
                     [self[f"{spec['key']}-{i}-{m['key']}"] for m in spec["fields"]]
                     for i in range(count)
                 ]
-                row["can_add"] = count < (spec.get("max_items") or 20)
+                row["can_add"] = count < max_rows(spec)
             elif spec["type"] == "address":
                 row["fields"] = [self[f"{spec['key']}__{part}"] for part in Address.parts]
             else:
@@ -235,6 +302,28 @@ class PageForm(forms.Form):
                 row["files"] = self.answers.get(spec["key"], []) if spec["type"] == "file" else []
             rows.append(row)
         return rows
+
+
+def _draft_problem(field: forms.Field, raw: Any) -> str | None:
+    """Why one posted input may not be stored in a draft, or None if it may."""
+    items = raw if isinstance(raw, list) else [raw]
+    if isinstance(field, forms.MultipleChoiceField) and len(items) > len(field.choices):
+        return _("Bitte wählen Sie nur angebotene Möglichkeiten.")
+    limit = getattr(field, "max_length", None) or DRAFT_VALUE_LIMIT
+    for item in items:
+        if not isinstance(item, str):
+            return _("Diese Angabe konnte nicht gelesen werden.")
+        try:
+            reject_control_characters(item)
+        except ValidationError as error:
+            return error.messages[0]
+        if len(item) > limit:
+            return _(
+                "Bitte kürzen Sie Ihre Eingabe auf höchstens %(limit)d Zeichen (derzeit %(n)d)."
+            ) % {"limit": limit, "n": len(item)}
+        if isinstance(field, forms.ChoiceField) and item and not field.valid_value(item):
+            return _("Bitte wählen Sie eine der Möglichkeiten.")
+    return None
 
 
 def _plain(data: Any) -> dict[str, Any]:

@@ -49,6 +49,7 @@ class GermanDecimalField(forms.Field):
     """A number field that reads German notation and says what went wrong in German."""
 
     widget = forms.TextInput
+    max_length = 30  # longer than any sensible number; also the limit for drafts
 
     def __init__(self, *, min_value=None, max_value=None, places: int | None = None, **kwargs):
         self.min_value, self.max_value, self.places = min_value, max_value, places
@@ -58,7 +59,7 @@ class GermanDecimalField(forms.Field):
         value = str(value or "").strip()
         if value in self.empty_values:
             return None
-        if len(value) > 30:
+        if len(value) > self.max_length:
             raise ValidationError(_("Diese Zahl ist zu lang."), code="max_length")
         try:
             number = parse_decimal(value)

@@ -1,8 +1,13 @@
 """Case processing: take, assign, move through the workflow, notes, questions and answers.
 
 Workflow: eingegangen → in Bearbeitung → Rückfrage → (Antwort) → in Bearbeitung →
-entschieden → abgeschlossen; eingegangen, in Bearbeitung and Rückfrage can also end
-as zurückgezogen. Every step is an event (who, when, comment) and an audit entry.
+entschieden → abgeschlossen; a Rückfrage can also be asked right from eingegangen, and
+eingegangen, in Bearbeitung and Rückfrage can end as zurückgezogen. Every step is an
+event (who, when, comment) and an audit entry.
+
+Two steps need more than a status: "Rückfrage" needs an open question (:func:`ask`)
+and "entschieden" a Bescheid (``decisions.decide``); :func:`change_status` refuses
+them otherwise, whichever channel asks.
 """
 
 from datetime import timedelta
@@ -17,30 +22,48 @@ from django.utils.translation import gettext as _
 
 from rathaus.accounts import policy
 from rathaus.accounts.models import User
+from rathaus.accounts.services import access_log
 from rathaus.core import audit, mail
+from rathaus.core.locking import for_update
 from rathaus.core.uploads import check_upload
 
-from ..models import Application, Event, Question
+from ..models import Application, Decision, Event, Question
 from . import drafts, events
 from .documents import applicant_email
 
 S = Application.Status
 TRANSITIONS: dict[str, set[str]] = {
-    S.RECEIVED: {S.IN_PROGRESS, S.WITHDRAWN},
+    S.RECEIVED: {S.IN_PROGRESS, S.QUERY, S.WITHDRAWN},
     S.IN_PROGRESS: {S.QUERY, S.DECIDED, S.WITHDRAWN},
     S.QUERY: {S.IN_PROGRESS, S.WITHDRAWN},
     S.DECIDED: {S.CLOSED},
 }
 
 
+# Steps with their own workflow: the status follows from what that workflow creates.
+OWN_WORKFLOW = {S.QUERY, S.DECIDED}
+
+
 class CaseError(Exception):
     """A step that is not possible now, with a German message."""
 
 
+def next_steps(application: Application) -> list[str]:
+    """The plain status changes a caseworker can choose now (not Rückfrage or Bescheid)."""
+    return sorted(TRANSITIONS.get(application.status, set()) - OWN_WORKFLOW)
+
+
 def change_status(application: Application, to: str, *, by: Any, comment: str = "") -> Application:
-    """Move the case along the workflow; refuses steps the workflow does not have."""
+    """Move the case along the workflow; refuses steps the workflow does not have, a
+    Rückfrage without an open question and "entschieden" without a Bescheid."""
+    if to not in S.values:
+        raise CaseError(_("Diesen Status gibt es nicht."))
     with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
+        locked = for_update(Application.objects, guard="application-case").get(pk=application.pk)
+        if to == S.DECIDED and not Decision.objects.filter(application=locked).exists():
+            raise CaseError(_("Entschieden wird ein Antrag mit einem Bescheid."))
+        if to == S.QUERY and not locked.questions.filter(answered_at__isnull=True).exists():
+            raise CaseError(_("Eine Rückfrage braucht eine Frage an die antragstellende Person."))
         if to not in TRANSITIONS.get(locked.status, set()):
             raise CaseError(
                 _("Von „%(from)s“ geht es nicht nach „%(to)s“.")
@@ -95,6 +118,34 @@ def assign(application: Application, assignee: User | None, *, by: User) -> None
         )
 
 
+def colleagues(application: Application):
+    """Staff who may take the case: caseworkers and team leads of its office."""
+    return User.objects.filter(
+        is_staff=True,
+        is_active=True,
+        office_memberships__office=application.office,
+        staff_roles__role__in=["caseworker", "team_lead"],
+    ).distinct()
+
+
+def log_staff_read(application: Application, what: str, *, by: User) -> None:
+    """Staff read personal data of the case: the applicant sees it in their access log."""
+    access_log.log_access(
+        by,
+        subject_id=application.subject_id,
+        record_type=what,
+        record_id=application.reference or application.pk,
+        purpose=_("Bearbeitung %(reference)s") % {"reference": application.reference},
+    )
+
+
+def open_case(application: Application, *, by: User) -> None:
+    """A caseworker opens the case: logged for the applicant; a new answer is now seen."""
+    log_staff_read(application, _("Antrag"), by=by)
+    if application.attention:
+        Application.objects.filter(pk=application.pk).update(attention=False)
+
+
 def add_note(application: Application, text: str, *, by: User) -> Event:
     """An internal note; the applicant does not see it."""
     return events.record(application, Event.Kind.NOTE, by=by, text=text)
@@ -131,7 +182,7 @@ def ask(application: Application, text: str, *, by: User) -> Question:
 def answer(question: Question, text: str, *, by: Any) -> Question:
     """The applicant answers; the case goes back into processing and is marked in the inbox."""
     with transaction.atomic():
-        locked = Question.objects.select_for_update().get(pk=question.pk)
+        locked = for_update(Question.objects, guard="application-question").get(pk=question.pk)
         if locked.answered_at:
             raise CaseError(_("Diese Rückfrage ist schon beantwortet."))
         locked.answer = text

@@ -1,5 +1,9 @@
 """The decision (Bescheid): a DIN 5008 letter as PDF with a verification code and QR code.
 
+The letter greets the person by name, states every amount the decision sets (a grant,
+or a levy such as the yearly Hundesteuer computed from the answers), and keeps the
+legal remedy, the closing and the verification block together on its last page.
+
 The code and the document's SHA-256 are stored together; ``verify`` lets anyone
 check a Bescheid by its code (and, given the file, that it is unchanged). The
 transparency ledger will anchor the same pair.
@@ -7,19 +11,25 @@ transparency ledger will anchor the same pair.
 
 import base64
 import hashlib
-from dataclasses import dataclass
-from decimal import Decimal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import segno
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rathaus.accounts.models import User
 from rathaus.core import audit, pdf
+from rathaus.core.locking import for_update
 from rathaus.core.secrets import new_code, normalise_code
+from rathaus.core.templatetags.rathaus import euro
 
 from ..models import Application, Decision, Document, Event
 from . import cases, events
@@ -62,7 +72,7 @@ def decide(
 ) -> Decision:
     """Record the decision, render the Bescheid, deliver it to the account and notify by mail."""
     with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
+        locked = for_update(Application.objects, guard="application-case").get(pk=application.pk)
         if locked.status not in {S.RECEIVED, S.IN_PROGRESS}:
             raise cases.CaseError(_("Dieser Antrag kann gerade nicht entschieden werden."))
         if locked.status == S.RECEIVED:
@@ -97,16 +107,19 @@ def decide(
 
 def render_decision(application: Application, decision: Decision, code: str) -> bytes:
     url = verification_url(code)
+    recipient = recipient_of(application)
     return pdf.render(
         "applications/pdf/decision.html",
         {
             "application": application,
             "decision": decision,
+            "salutation": salutation(recipient, application.cleaned.get("anrede")),
             "intro": TEMPLATES[decision.kind],
+            "amounts": amounts_of(application, decision),
             "code": code,
             "verify_url": url,
             "qr": qr_data_uri(url),
-            "recipient": recipient_of(application),
+            "recipient": recipient,
             "answers": application.cleaned,
             "rathaus": settings.RATHAUS,
         },
@@ -115,9 +128,14 @@ def render_decision(application: Application, decision: Decision, code: str) -> 
 
 @dataclass(frozen=True)
 class Recipient:
-    name: str
+    given_name: str
+    family_name: str
     street: str
     place: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
 
 
 def recipient_of(application: Application) -> Recipient | None:
@@ -125,20 +143,107 @@ def recipient_of(application: Application) -> Recipient | None:
     if application.person_id:
         person = application.person
         return Recipient(
-            f"{person.given_name} {person.family_name}",
+            person.given_name,
+            person.family_name,
             person.street,
             f"{person.postcode} {person.city}",
         )
     answers = application.cleaned
-    name = " ".join(str(answers.get(k) or "") for k in ("vorname", "nachname")).strip()
+    given, family = (str(answers.get(key) or "").strip() for key in ("vorname", "nachname"))
     address = answers.get("anschrift") or {}
-    if not name and not address:
+    if not given and not family and not address:
         return None
     return Recipient(
-        name,
+        given,
+        family,
         address.get("street", ""),
         f"{address.get('postcode', '')} {address.get('city', '')}".strip(),
     )
+
+
+def salutation(recipient: Recipient | None, anrede: Any = None) -> str:
+    """„Sehr geehrte Frau …“ / „Sehr geehrter Herr …“ only when the form asked (answer
+    ``anrede``: ``frau`` or ``herr``); otherwise gender-fair „Guten Tag Vorname Nachname“."""
+    if recipient is None or not recipient.name:
+        return _("Guten Tag,")
+    if recipient.family_name and anrede == "frau":
+        return _("Sehr geehrte Frau %(name)s,") % {"name": recipient.family_name}
+    if recipient.family_name and anrede == "herr":
+        return _("Sehr geehrter Herr %(name)s,") % {"name": recipient.family_name}
+    return _("Guten Tag %(name)s,") % {"name": recipient.name}
+
+
+@dataclass(frozen=True)
+class Amounts:
+    """What a Bescheid sets in money: a sentence with the total and, if computed, its lines."""
+
+    sentence: str
+    lines: list[tuple[str, Decimal]] = field(default_factory=list)
+
+
+def _count(value: Any) -> int:
+    try:
+        return max(int(Decimal(str(value or 0))), 0)
+    except (InvalidOperation, ValueError):
+        return 0
+
+
+# Hundesteuer per dog and year by the number of dogs in the household (1, 2, 3 or more),
+# as the Hundesteuersatzung sets it (see the service's fee note in the catalogue).
+DOG_TAX = (Decimal("96.00"), Decimal("150.00"), Decimal("180.00"))
+DANGEROUS_DOG_TAX = (Decimal("600.00"), Decimal("900.00"), Decimal("1200.00"))
+
+
+def dog_tax(answers: dict[str, Any]) -> list[tuple[str, Decimal]] | None:
+    """The yearly tax for each dog registered with this form; ``None`` when a reduction was
+    asked for (then the caseworker sets the amount)."""
+    if answers.get("ermaessigung") == "ja":
+        return None
+    dogs = answers.get("hunde") or []
+    already = (
+        _count(answers.get("weitere_hunde_anzahl")) if answers.get("weitere_hunde") == "ja" else 0
+    )
+    bracket = min(len(dogs) + already, 3) - 1
+    return [
+        (
+            _("Hundesteuer für „%(name)s“") % {"name": dog.get("hund_name") or _("Hund")},
+            (DANGEROUS_DOG_TAX if dog.get("hund_gefaehrlich") == "ja" else DOG_TAX)[bracket],
+        )
+        for dog in dogs
+    ]
+
+
+@dataclass(frozen=True)
+class Levy:
+    """A decision that sets a payment: how the Bescheid words it and how it is computed."""
+
+    sentence: Promise
+    compute: Callable[[dict[str, Any]], list[tuple[str, Decimal]] | None]
+
+
+# Services whose Bescheid sets a levy, by service slug; every other amount is a grant.
+LEVIES = {
+    "hundesteuer-anmelden": Levy(
+        gettext_lazy("Die Hundesteuer wird auf %(amount)s im Jahr festgesetzt."), dog_tax
+    ),
+}
+GRANT = gettext_lazy("Der bewilligte Betrag beträgt %(amount)s.")
+
+
+def amounts_of(application: Application, decision: Decision) -> Amounts | None:
+    """The money a decision sets: the caseworker's amount, else a levy computed from the
+    answers; nothing for a rejection."""
+    if decision.kind == Decision.Kind.REJECTION:
+        return None
+    levy = LEVIES.get(application.service.slug)
+    if decision.amount is not None:
+        sentence = levy.sentence if levy else GRANT
+        return Amounts(str(sentence) % {"amount": euro(decision.amount)})
+    lines = levy.compute(application.cleaned) if levy else None
+    if not lines:
+        return None
+    total = sum((amount for _label, amount in lines), Decimal("0.00"))
+    return Amounts(str(levy.sentence) % {"amount": euro(total)}, lines)
 
 
 @dataclass(frozen=True)

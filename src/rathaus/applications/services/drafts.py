@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from rathaus.accounts.models import Person, Representation, User
 from rathaus.catalog.models import Service
 from rathaus.core import audit
+from rathaus.core.locking import for_update
 from rathaus.core.uploads import check_upload
 
 from ..formdef.engine import FormSchema, validate_all
@@ -45,12 +46,16 @@ def start(
     entered_by: User | None = None,
     channel: str = Application.Channel.ONLINE,
 ) -> Application:
+    """A new draft of the service's current form; its e-mail questions start with the
+    address the city already has (the account's, else the person's)."""
     form = current_form(service)
     if form is None:
         raise SubmissionError(_("Für diese Leistung gibt es noch kein Online-Formular."))
+    known_email = (applicant.email if applicant else "") or (person.email if person else "")
     application = Application.objects.create(
         service=service,
         form=form,
+        answers=_prefilled(form, email=known_email),
         applicant=applicant,
         person=person,
         on_behalf=on_behalf,
@@ -59,6 +64,18 @@ def start(
         draft_expires_at=timezone.now() + timedelta(days=settings.DRAFT_RETENTION_DAYS),
     )
     return application
+
+
+def _prefilled(form: FormDefinition, *, email: str) -> dict[str, Any]:
+    """Answers a new draft starts with: what the city knows and the form asks for."""
+    if not email:
+        return {}
+    return {
+        spec["key"]: email
+        for page in form.schema["pages"]
+        for spec in page["fields"]
+        if spec["type"] == "email"
+    }
 
 
 def save_answers(
@@ -70,7 +87,7 @@ def save_answers(
     group) are dropped first, so a removed row does not come back.
     """
     with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
+        locked = for_update(Application.objects, guard="application-draft").get(pk=application.pk)
         if locked.status != Application.Status.DRAFT:
             raise SubmissionError(
                 _("Dieser Antrag ist schon eingereicht und kann nicht mehr geändert werden.")
@@ -153,17 +170,30 @@ def remove_file(application: Application, key: str, file_id: int) -> None:
         stored.delete()
 
 
-def submit(application: Application, *, by: Any, received_on=None) -> Application:
-    """Validate every page again, number the case, hand it to the office, queue the receipt."""
+def submit(
+    application: Application, *, by: Any, received_on=None, channel: str | None = None
+) -> Application:
+    """Validate every page again, number the case, hand it to the office, queue the receipt.
+
+    Staff entering a paper or counter application give the day it arrived and its channel.
+    """
     form = schema_of(application)
     result = validate_all(form, application.answers)
     if not result.ok:
         raise SubmissionError(_("Bitte prüfen Sie die markierten Angaben."), result.errors)
     now = timezone.now()
     with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
+        locked = (
+            for_update(Application.objects, guard="application-draft")
+            .filter(pk=application.pk)
+            .first()
+        )
+        if locked is None:  # discarded in a parallel request
+            raise SubmissionError(_("Dieser Entwurf wurde gelöscht."))
         if locked.status != Application.Status.DRAFT:
             raise SubmissionError(_("Dieser Antrag wurde schon eingereicht."))
+        if channel:
+            locked.channel = channel
         locked.reference = numbering.next_reference()
         locked.status = Application.Status.RECEIVED
         locked.cleaned = result.values
@@ -191,12 +221,31 @@ def submit(application: Application, *, by: Any, received_on=None) -> Applicatio
     return locked
 
 
-def discard(application: Application) -> None:
-    """Delete a draft the person no longer wants (files with it)."""
+# A draft's status is read and changed by one request at a time (submit or discard).
+DRAFT_GUARD = "application-draft"
+
+
+def discard(application: Application) -> bool:
+    """Delete a draft the person no longer wants, with its files; ``False`` when it is no
+    draft any more. Under the row lock a parallel submission either comes first (then
+    nothing is deleted) or finds no draft; the files go only once the deletion is
+    committed, so no case is ever left without them."""
     with transaction.atomic():
-        for stored in application.files.all():
-            stored.file.delete(save=False)
-        Application.objects.filter(pk=application.pk, status=Application.Status.DRAFT).delete()
+        draft = for_update(
+            Application.objects.filter(pk=application.pk, status=Application.Status.DRAFT),
+            guard=DRAFT_GUARD,
+        ).first()
+        if draft is None:
+            return False
+        files = [(stored.file.storage, stored.file.name) for stored in draft.files.all()]
+        draft.delete()
+
+        def delete_files() -> None:
+            for storage, name in files:
+                storage.delete(name)
+
+        transaction.on_commit(delete_files)
+    return True
 
 
 SCAN_KEY = "_scan"

@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.locking import for_update
 
 from ..formdef.schema import draft_to_schema, schema_to_draft, validate_schema
 from ..models import FormDefinition, FormDraft
@@ -28,7 +29,7 @@ def publish(draft: FormDraft, *, by: Any) -> FormDefinition:
         raise FormError(errors)
     with transaction.atomic():
         latest = (
-            FormDefinition.objects.select_for_update()
+            for_update(FormDefinition.objects, guard="form-version")
             .filter(service=draft.service)
             .aggregate(v=Max("version"))["v"]
             or 0

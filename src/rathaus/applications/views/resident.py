@@ -10,13 +10,13 @@ from django.views.decorators.http import require_POST
 
 from rathaus.accounts.decorators import resident_required, strong_auth_required
 from rathaus.catalog.models import Service
-from rathaus.core import pdf
 from rathaus.core.forms import posted
 
-from ..formdef.engine import display, printable_pages, validate_all
+from ..formdef.engine import display, validate_all
 from ..forms import AnswerForm, SubmitForm
 from ..models import Application, Event
 from ..services import cases, drafts
+from ..services.paper_forms import paper_form_pdf
 from .filling import Urls, page
 
 
@@ -151,10 +151,7 @@ def answer(request: HttpRequest, public_id, question_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             cases.answer_with_files(
-                question,
-                form.cleaned_data["answer"],
-                request.FILES.getlist("dateien"),
-                by=request.user,
+                question, form.cleaned_data["answer"], form.cleaned_data["dateien"], by=request.user
             )
         except cases.CaseError as error:
             form.add_error(None, str(error))
@@ -223,31 +220,17 @@ def printable(request: HttpRequest, slug: str) -> HttpResponse:
     form = drafts.current_form(service)
     if form is None:
         raise Http404
-    return _printable_response(request, service, form.schema, {}, f"Antrag-{service.slug}.pdf")
+    return _pdf_response(paper_form_pdf(service, form), f"Antrag-{service.slug}.pdf")
 
 
 @resident_required
 def printable_draft(request: HttpRequest, public_id) -> HttpResponse:
     application = _own(request, public_id)
-    return _printable_response(
-        request,
-        application.service,
-        application.form.schema,
-        application.answers,
-        f"Antrag-{application.service.slug}.pdf",
-    )
+    content = paper_form_pdf(application.service, application.form, application.answers)
+    return _pdf_response(content, f"Antrag-{application.service.slug}.pdf")
 
 
-def _printable_response(request, service, schema, answers, filename) -> HttpResponse:
-    content = pdf.render(
-        "applications/pdf/printable.html",
-        {
-            "service": service,
-            "intro": schema.get("intro", ""),
-            "pages": printable_pages(schema, answers),
-        },
-        request=request,
-    )
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

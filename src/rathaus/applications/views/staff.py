@@ -17,15 +17,28 @@ from django.views.decorators.http import require_POST
 
 from rathaus.accounts import policy
 from rathaus.accounts.models import User
-from rathaus.accounts.services import access_log, assisted
+from rathaus.accounts.services import assisted
 from rathaus.catalog.models import Service
 from rathaus.core.forms import posted
 
 from ..formdef.engine import display, validate_all
-from ..forms import DecisionForm, NoteForm, PaperIntakeForm, QuestionForm, ScanForm
+from ..forms import (
+    INBOX_ALL,
+    INBOX_OPEN,
+    OVERDUE,
+    AssignForm,
+    DecisionForm,
+    InboxFilterForm,
+    IntakeForm,
+    NoteForm,
+    PaperIntakeForm,
+    QuestionForm,
+    ScanForm,
+    StatusForm,
+)
 from ..models import Application, FormDefinition
 from ..services import cases, decisions, drafts, numbering
-from .filling import Urls, page
+from .filling import Urls, bad_request, page
 from .resident import _file_response
 
 VIEW, PROCESS = "cases.view", "cases.process"
@@ -49,21 +62,11 @@ def _case(request: HttpRequest, public_id) -> Application:
     )
 
 
-def _log(request: HttpRequest, application: Application, what: str) -> None:
-    access_log.log_access(
-        request.user,
-        subject_id=application.subject_id,
-        record_type=what,
-        record_id=application.reference or application.pk,
-        purpose=_("Bearbeitung %(reference)s") % {"reference": application.reference},
-    )
-
-
 def _reference_query(q: str) -> Q:
     """A whole Aktenzeichen, or just its number (``123`` finds DUS-2026-000123)."""
-    if re.fullmatch(r"[A-Z]+-\d{4}-\d+", q):
+    if re.fullmatch(r"[A-Z]+-[0-9]{4}-[0-9]+", q, re.ASCII):
         return Q(reference=q)
-    if q.isdigit():
+    if re.fullmatch(r"[0-9]{1,9}", q, re.ASCII):
         return Q(reference__in=numbering.with_number(int(q)))
     return Q(reference__contains=q)
 
@@ -71,6 +74,9 @@ def _reference_query(q: str) -> Q:
 @policy.staff_required(VIEW)
 def inbox(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    filters = InboxFilterForm(request.GET, auto_id="f-%s")
+    filters.is_valid()  # a filter that is no filter is shown as an error, the others apply
+    chosen = filters.cleaned_data
     rows = (
         _cases(request.user)
         .select_related("service", "assignee")
@@ -86,22 +92,21 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "assignee__full_name",
         )
     )
-    status = request.GET.get("status", "offen")
-    if status == "offen":
+    status = chosen.get("status", INBOX_OPEN)
+    if status == INBOX_OPEN:
         rows = rows.filter(status__in=OPEN)
-    elif status in Application.Status.values:
+    elif status != INBOX_ALL:
         rows = rows.filter(status=status)
-    if service := request.GET.get("leistung"):
+    if service := chosen.get("leistung"):
         rows = rows.filter(service__slug=service)
-    if request.GET.get("frist") == "ueberfaellig":
+    if chosen.get("frist") == OVERDUE:
         rows = rows.filter(due_on__lt=today, status__in=OPEN)
-    if request.GET.get("meine") == "1":
+    if chosen.get("meine"):
         rows = rows.filter(assignee=request.user)
-    if q := request.GET.get("q", "").strip().upper()[:50]:
+    if q := chosen.get("q", "").strip().upper():
         rows = rows.filter(_reference_query(q))
     rows = rows.order_by("due_on", "submitted_at", "pk")
-    number = request.GET.get("seite", "1")
-    page_obj = Paginator(rows, PAGE_SIZE).get_page(number if number.isdigit() else 1)
+    page_obj = Paginator(rows, PAGE_SIZE).get_page(chosen.get("seite", 1))
     services = Service.objects.filter(
         pk__in=FormDefinition.objects.values("service"),
         office__in=policy.offices_for(request.user, VIEW),
@@ -115,24 +120,18 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "statuses": Application.Status.choices[1:],
             "services": services,
             "filters": request.GET,
+            "filter_form": filters,
             "section": "inbox",
         },
+        status=400 if filters.errors else 200,
     )
 
 
 @policy.staff_required(VIEW)
 def case(request: HttpRequest, public_id) -> HttpResponse:
     application = _case(request, public_id)
-    _log(request, application, _("Antrag"))
-    if application.attention:
-        Application.objects.filter(pk=application.pk).update(attention=False)
+    cases.open_case(application, by=request.user)
     schema = drafts.schema_of(application)
-    colleagues = User.objects.filter(
-        is_staff=True,
-        is_active=True,
-        office_memberships__office=application.office,
-        staff_roles__role__in=["caseworker", "team_lead"],
-    ).distinct()
     return render(
         request,
         "applications/staff/case.html",
@@ -143,12 +142,8 @@ def case(request: HttpRequest, public_id) -> HttpResponse:
             "questions": application.questions.prefetch_related("files"),
             "documents": application.documents.all(),
             "files": application.files.all(),
-            "transitions": [
-                Application.Status(s)
-                for s in sorted(cases.TRANSITIONS.get(application.status, set()))
-                if s not in {Application.Status.QUERY, Application.Status.DECIDED}
-            ],
-            "colleagues": colleagues,
+            "transitions": [Application.Status(s) for s in cases.next_steps(application)],
+            "colleagues": cases.colleagues(application),
             "may_assign": policy.can(request.user, "cases.assign", application.office_id),
             "note_form": NoteForm(),
             "question_form": QuestionForm(),
@@ -174,9 +169,10 @@ def _done(request: HttpRequest, application: Application, message: str) -> HttpR
 @require_POST
 def take(request: HttpRequest, public_id) -> HttpResponse:
     application = _processing(request, public_id)
-    assignee = request.user
-    if chosen := request.POST.get("assignee"):
-        assignee = get_object_or_404(User, pk=chosen) if chosen.isdigit() else request.user
+    form = AssignForm(request.POST, colleagues=cases.colleagues(application))
+    if not form.is_valid():
+        return bad_request(request)
+    assignee = form.cleaned_data["assignee"] or request.user
     try:
         cases.assign(application, assignee, by=request.user)
     except cases.CaseError as error:
@@ -189,13 +185,18 @@ def take(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def status(request: HttpRequest, public_id) -> HttpResponse:
     application = _processing(request, public_id)
-    to = request.POST.get("status", "")
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        return bad_request(request)
     try:
         cases.change_status(
-            application, to, by=request.user, comment=request.POST.get("kommentar", "")[:2000]
+            application,
+            form.cleaned_data["status"],
+            by=request.user,
+            comment=form.cleaned_data["kommentar"],
         )
-    except (cases.CaseError, ValueError) as error:
-        messages.error(request, str(error) or _("Diesen Status gibt es nicht."))
+    except cases.CaseError as error:
+        messages.error(request, str(error))
         return redirect("applications:case", public_id)
     return _done(request, application, _("Status: %s") % application.get_status_display())
 
@@ -271,7 +272,7 @@ def scans(request: HttpRequest, public_id) -> HttpResponse:
 def staff_file(request: HttpRequest, public_id, file_id: int) -> FileResponse:
     application = _case(request, public_id)
     stored = get_object_or_404(application.files, pk=file_id)
-    _log(request, application, _("Anlage „%s“") % stored.original_name)
+    cases.log_staff_read(application, _("Anlage „%s“") % stored.original_name, by=request.user)
     return _file_response(stored.file, stored.original_name, stored.content_type)
 
 
@@ -279,7 +280,7 @@ def staff_file(request: HttpRequest, public_id, file_id: int) -> FileResponse:
 def staff_document(request: HttpRequest, public_id, document_id: int) -> FileResponse:
     application = _case(request, public_id)
     stored = get_object_or_404(application.documents, pk=document_id)
-    _log(request, application, stored.get_kind_display())
+    cases.log_staff_read(application, stored.get_kind_display(), by=request.user)
     return _file_response(
         stored.file, f"{stored.get_kind_display()} {application.reference}.pdf", "application/pdf"
     )
@@ -318,9 +319,11 @@ def intake(request: HttpRequest) -> HttpResponse:
         .order_by("title")
     )
     if request.method == "POST" and representation:
-        service = get_object_or_404(services, slug=request.POST.get("leistung", ""))
+        form = IntakeForm(request.POST, services=services)
+        if not form.is_valid():
+            return bad_request(request)
         application = drafts.start(
-            service,
+            form.cleaned_data["leistung"],
             applicant=representation.account,
             person=representation.person,
             on_behalf=representation,
@@ -355,11 +358,12 @@ def intake_review(request: HttpRequest, public_id) -> HttpResponse:
     form = PaperIntakeForm(posted(request), initial={"received_on": timezone.localdate()})
     problems = validate_all(schema, application.answers).errors
     if request.method == "POST" and form.is_valid():
-        Application.objects.filter(pk=application.pk).update(channel=form.cleaned_data["channel"])
-        application.channel = form.cleaned_data["channel"]
         try:
             submitted = drafts.submit(
-                application, by=request.user, received_on=form.cleaned_data["received_on"]
+                application,
+                by=request.user,
+                received_on=form.cleaned_data["received_on"],
+                channel=form.cleaned_data["channel"],
             )
         except drafts.SubmissionError as error:
             messages.error(request, str(error))
