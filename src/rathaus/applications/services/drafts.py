@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,7 @@ from rathaus.catalog.models import Service
 from rathaus.core import audit
 from rathaus.core.locking import for_update
 from rathaus.core.uploads import check_upload
+from rathaus.offices.models import Office
 
 from ..formdef.engine import FormSchema, validate_all
 from ..models import Application, FormDefinition, StoredFile
@@ -26,6 +28,16 @@ class SubmissionError(Exception):
     def __init__(self, message: str, pages: dict[int, dict[str, list[str]]] | None = None):
         super().__init__(message)
         self.pages = pages or {}
+
+
+def intake_services(representation: Representation) -> QuerySet[Service]:
+    """What staff may enter an application for while acting for someone: the services of
+    the acting office. A Bürgerbüro, the city's front desk, takes in applications for
+    every service; the case then goes to the responsible office's inbox."""
+    services = Service.objects.published().filter(pk__in=FormDefinition.objects.values("service"))
+    if representation.office.kind != Office.Kind.CITIZENS_OFFICE:
+        services = services.filter(office=representation.office)
+    return services.order_by("title")
 
 
 def current_form(service: Service) -> FormDefinition | None:

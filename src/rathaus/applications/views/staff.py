@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -290,13 +290,18 @@ def staff_document(request: HttpRequest, public_id, document_id: int) -> FileRes
 
 
 def _staff_draft(request: HttpRequest, public_id) -> Application:
-    """A draft a staff member is entering (paper or counter), in their offices."""
-    return get_object_or_404(
-        Application.objects.select_related("service", "form"),
+    """A draft a staff member is entering (paper or counter) while still acting for the
+    person: once the representation has ended (the resident ended it, or it expired), the
+    draft is out of reach."""
+    application = get_object_or_404(
+        Application.objects.select_related("service", "form", "on_behalf"),
         public_id=public_id,
         status=Application.Status.DRAFT,
         entered_by=request.user,
     )
+    if application.on_behalf is None or not assisted.is_open(application.on_behalf):
+        raise Http404
+    return application
 
 
 def _staff_urls(application: Application) -> Urls:
@@ -313,11 +318,7 @@ def _staff_urls(application: Application) -> Urls:
 def intake(request: HttpRequest) -> HttpResponse:
     """Enter an application for the person one is acting for (paper, counter or phone)."""
     representation = assisted.current_representation(request)
-    services = (
-        Service.objects.published()
-        .filter(pk__in=FormDefinition.objects.values("service"))
-        .order_by("title")
-    )
+    services = drafts.intake_services(representation) if representation else Service.objects.none()
     if request.method == "POST" and representation:
         form = IntakeForm(request.POST, services=services)
         if not form.is_valid():
