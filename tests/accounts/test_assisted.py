@@ -140,7 +140,7 @@ def test_acting_for_an_account_needs_consent_and_is_recorded(counter, resident, 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("consent", "channel"), [("in_person", "phone"), ("in_person", "post"), ("phone", "counter")]
+    ("consent", "channel"), [("in_person", "phone"), ("in_person", "paper"), ("phone", "counter")]
 )
 def test_a_consent_that_the_way_of_contact_cannot_give_is_refused(
     counter, resident, consent, channel

@@ -16,6 +16,7 @@ from rathaus.applications.formdef.engine import PageForm
 from rathaus.applications.models import Application
 from rathaus.applications.services import cases, drafts
 from rathaus.catalog.models import Service
+from rathaus.core.channels import Channel
 
 from .conftest import page_data, start_application
 
@@ -226,7 +227,7 @@ def test_hostile_values_in_the_paper_intake(caseworker_client, dach_service):
     application = drafts.start(
         dach_service,
         entered_by=caseworker_client.user,
-        channel=Application.Channel.POST,
+        channel=Channel.PAPER,
     )
     base = f"/verwaltung/vorgaenge/erfassen/{application.public_id}/"
 
@@ -234,7 +235,7 @@ def test_hostile_values_in_the_paper_intake(caseworker_client, dach_service):
     @given(
         case=page_case(application),
         review=hostile_post(
-            ["received_on", "channel"], {"received_on": "01.11.2026", "channel": "post"}
+            ["received_on", "channel"], {"received_on": "01.11.2026", "channel": "paper"}
         ),
         start=hostile_post(["leistung"], {"leistung": dach_service.slug}),
     )

@@ -27,7 +27,7 @@ def _acting_client(client, office: Office):
         purpose="Papierantrag",
     )
     response = client.post(
-        f"/verwaltung/buergerservice/personen/{person.public_id}/vertreten/", {"channel": "post"}
+        f"/verwaltung/buergerservice/personen/{person.public_id}/vertreten/", {"channel": "paper"}
     )
     assert response.status_code == 302
     client.user = staff

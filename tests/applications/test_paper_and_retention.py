@@ -10,6 +10,7 @@ from rathaus.accounts.services import assisted
 from rathaus.applications.models import Application, StoredFile
 from rathaus.applications.services import cases
 from rathaus.applications.services.retention import apply_retention
+from rathaus.core.channels import Channel
 from rathaus.core.models import AuditEntry
 from tests.factories import StaffFactory
 
@@ -39,7 +40,7 @@ def test_a_paper_application_becomes_the_same_kind_of_case(counter_client, dach_
         purpose="Papierantrag Dachbegrünung",
     )
     counter_client.post(
-        f"/verwaltung/buergerservice/personen/{person.public_id}/vertreten/", {"channel": "post"}
+        f"/verwaltung/buergerservice/personen/{person.public_id}/vertreten/", {"channel": "paper"}
     )
     response = counter_client.post(
         "/verwaltung/vorgaenge/erfassen/", {"leistung": "foerderung-dachbegruenung"}
@@ -57,16 +58,16 @@ def test_a_paper_application_becomes_the_same_kind_of_case(counter_client, dach_
     received = (timezone.localdate() - timedelta(days=3)).strftime("%d.%m.%Y")
     bad = counter_client.post(
         f"/verwaltung/vorgaenge/erfassen/{application.public_id}/pruefen/",
-        {"received_on": "gestern", "channel": "post"},
+        {"received_on": "gestern", "channel": "paper"},
     )
     assert "Bitte geben Sie das Datum so ein" in bad.content.decode()
     counter_client.post(
         f"/verwaltung/vorgaenge/erfassen/{application.public_id}/pruefen/",
-        {"received_on": received, "channel": "post"},
+        {"received_on": received, "channel": "paper"},
     )
     application.refresh_from_db()
     assert application.status == Application.Status.RECEIVED
-    assert application.channel == Application.Channel.POST
+    assert application.channel == Channel.PAPER
     assert application.received_on == timezone.localdate() - timedelta(days=3)
     assert application.on_behalf.person == person
     assert application.entered_by == counter_client.user

@@ -9,6 +9,7 @@ from django.utils import timezone
 from rathaus.accounts.models import AccessLogEntry, Role
 from rathaus.appointments.models import Appointment, Block, OpeningException, QueueTicket
 from rathaus.appointments.services import booking, calendar, queue, slots
+from rathaus.core.channels import Channel
 from tests.factories import StaffFactory, UserFactory
 from tests.support import mails
 
@@ -102,7 +103,7 @@ def test_staff_book_for_a_caller_inside_the_lead_time(
         )
     assert response.status_code == 302
     appointment = Appointment.objects.get(name="Anrufer Beispiel")
-    assert appointment.channel == Appointment.Channel.PHONE and appointment.booked_by == clerk
+    assert appointment.channel == Channel.PHONE and appointment.booked_by == clerk
     assert appointment.status == Appointment.Status.BOOKED
     assert mails(mail_dir) == []  # no address, no e-mail
 

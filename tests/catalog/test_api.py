@@ -88,7 +88,7 @@ def test_one_service_with_all_its_fields(client):
         "appointment",
         "paper",
         "phone",
-        "in_person",
+        "counter",
     }
 
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.core import channels
 from rathaus.core.forms import TextField
 from rathaus.core.secrets import normalise_code
 from rathaus.offices.models import Office
@@ -169,7 +170,7 @@ class RepresentAccountForm(OfficeChoiceMixin, forms.Form):
     )
     channel = forms.ChoiceField(
         label=_("Weg"),
-        choices=Representation.Channel.choices,
+        choices=channels.choices(*Representation.CHANNELS),
         widget=forms.RadioSelect,
         error_messages={"required": _("Bitte wählen Sie den Weg.")},
     )
@@ -196,7 +197,7 @@ class RepresentAccountForm(OfficeChoiceMixin, forms.Form):
 class PersonRepresentForm(forms.Form):
     """Acting for a person of one's office: the way, and the occasion (default: the record's)."""
 
-    channel = forms.ChoiceField(choices=Representation.Channel.choices, required=False)
+    channel = forms.ChoiceField(choices=channels.choices(*Representation.CHANNELS), required=False)
     purpose = purpose_field(required=False)
 
 

@@ -15,6 +15,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.core import channels
+from rathaus.core.channels import Channel
+
 
 def new_user_handle() -> str:
     """The WebAuthn user handle: random, so an authenticator learns nothing about the person."""
@@ -271,11 +274,6 @@ class Representation(models.Model):
         WRITTEN = "written", _("Schriftliche Vollmacht liegt vor")
         NO_ACCOUNT = "no_account", _("Person ohne Konto, Ausweis geprüft")
 
-    class Channel(models.TextChoices):
-        COUNTER = "counter", _("Schalter")
-        PHONE = "phone", _("Telefon")
-        POST = "post", _("Post")
-
     class Ending(models.TextChoices):
         STAFF = "staff", _("von der Mitarbeiterin oder dem Mitarbeiter beendet")
         RESIDENT = "resident", _("von Ihnen beendet")
@@ -290,7 +288,9 @@ class Representation(models.Model):
     )
     subject_id = models.UUIDField(db_index=True)
     consent = models.CharField(_("Einwilligung"), max_length=20, choices=Consent.choices)
-    channel = models.CharField(_("Weg"), max_length=20, choices=Channel.choices)
+    # How staff are in contact with the person (core.channels): never "online".
+    CHANNELS = (Channel.COUNTER, Channel.PHONE, Channel.PAPER)
+    channel = models.CharField(_("Weg"), max_length=20, choices=channels.choices(*CHANNELS))
     purpose = models.CharField(_("Anlass"), max_length=300, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)

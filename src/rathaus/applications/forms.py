@@ -7,6 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.core import channels
+from rathaus.core.channels import Channel
 from rathaus.core.forms import TextField
 
 from .formdef.types import GermanDecimalField
@@ -172,9 +174,9 @@ class PaperIntakeForm(forms.Form):
     )
     channel = forms.ChoiceField(
         label=_("Eingang"),
-        choices=[("post", _("Post")), ("counter", _("Schalter")), ("phone", _("Telefon"))],
+        choices=channels.choices(Channel.PAPER, Channel.COUNTER, Channel.PHONE),
         widget=forms.RadioSelect,
-        initial="post",
+        initial=Channel.PAPER,
     )
 
 

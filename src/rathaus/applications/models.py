@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.accounts.models import Person, Representation
 from rathaus.catalog.models import Service
+from rathaus.core.channels import Channel
 from rathaus.offices.models import Office
 
 
@@ -168,12 +169,6 @@ class Application(models.Model):
         DECIDED = "decided", _("entschieden")
         CLOSED = "closed", _("abgeschlossen")
         WITHDRAWN = "withdrawn", _("zurückgezogen")
-
-    class Channel(models.TextChoices):
-        ONLINE = "online", _("Online")
-        POST = "post", _("Post")
-        COUNTER = "counter", _("Schalter")
-        PHONE = "phone", _("Telefon")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(

@@ -17,6 +17,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.catalog.models import Service
+from rathaus.core import channels
+from rathaus.core.channels import Channel
 from rathaus.core.secrets import new_code
 from rathaus.offices.models import Office
 
@@ -220,11 +222,6 @@ class Appointment(models.Model):
         CANCELLED = "cancelled", _("Abgesagt")
         EXPIRED = "expired", _("Nicht bestätigt")
 
-    class Channel(models.TextChoices):
-        ONLINE = "online", _("Online")
-        PHONE = "phone", _("Telefon")
-        COUNTER = "counter", _("Vor Ort")
-
     # States in which the appointment holds its time (a hold only until it expires).
     OCCUPYING = (Status.HELD, Status.BOOKED, Status.ARRIVED, Status.DONE, Status.NO_SHOW)
     OPEN = (Status.HELD, Status.BOOKED)
@@ -243,7 +240,10 @@ class Appointment(models.Model):
         _("Status"), max_length=10, choices=Status.choices, default=Status.HELD, db_index=True
     )
     channel = models.CharField(
-        _("Gebucht über"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
+        _("Gebucht über"),
+        max_length=10,
+        choices=channels.choices(Channel.ONLINE, Channel.PHONE, Channel.COUNTER),
+        default=Channel.ONLINE,
     )
     name = models.CharField(_("Name"), max_length=150)
     email = models.EmailField(_("E-Mail-Adresse"), blank=True)

@@ -10,6 +10,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.core.channels import Channel
+
 
 class Topic(models.Model):
     """A Themenbereich for browsing the catalogue."""
@@ -179,11 +181,12 @@ class ServiceChannel(models.Model):
     """A way to get a service: online, by appointment, on paper, by phone or in person."""
 
     class Kind(models.TextChoices):
-        ONLINE = "online", _("Online beantragen")
+        # The values of core.channels.Channel, plus booking an appointment.
+        ONLINE = Channel.ONLINE.value, _("Online beantragen")
         APPOINTMENT = "appointment", _("Termin vereinbaren")
-        PAPER = "paper", _("Papierformular")
-        PHONE = "phone", _("Telefon")
-        IN_PERSON = "in_person", _("Persönlich vorsprechen")
+        PAPER = Channel.PAPER.value, _("Papierformular")
+        PHONE = Channel.PHONE.value, _("Telefon")
+        COUNTER = Channel.COUNTER.value, _("Persönlich vorsprechen")
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="channels")
     kind = models.CharField(_("Zugang"), max_length=20, choices=Kind.choices)

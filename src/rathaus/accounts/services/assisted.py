@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit, secrets
+from rathaus.core.channels import Channel
 from rathaus.offices.models import Office
 
 from .. import policy
@@ -40,10 +41,10 @@ REPRESENTATION_LIFETIME = timedelta(hours=getattr(settings, "ACCOUNTS_REPRESENTA
 # Which consent fits which way of contact: a consent nobody could have checked on that
 # way (ID "checked at the counter" during a phone call) is refused.
 CONSENT_CHANNELS = {
-    Representation.Consent.IN_PERSON: {Representation.Channel.COUNTER},
-    Representation.Consent.PHONE: {Representation.Channel.PHONE},
-    Representation.Consent.WRITTEN: set(Representation.Channel.values),
-    Representation.Consent.NO_ACCOUNT: set(Representation.Channel.values),
+    Representation.Consent.IN_PERSON: {Channel.COUNTER},
+    Representation.Consent.PHONE: {Channel.PHONE},
+    Representation.Consent.WRITTEN: set(Representation.CHANNELS),
+    Representation.Consent.NO_ACCOUNT: set(Representation.CHANNELS),
 }
 
 
@@ -209,7 +210,7 @@ def letter_recipient(representation: Representation) -> Person | None:
         person = Person.objects.filter(account=representation.account_id).first()
     if person is not None and person.street and person.postcode and person.city:
         return person
-    if representation.channel == Representation.Channel.COUNTER:
+    if representation.channel == Channel.COUNTER:
         return None
     raise LetterRefused(
         _(

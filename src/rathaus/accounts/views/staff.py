@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rathaus.core import pdf
+from rathaus.core.channels import Channel
 from rathaus.core.forms import posted
 
 from .. import policy
@@ -128,7 +129,7 @@ def person_represent(request: HttpRequest, public_id) -> HttpResponse:
         staff=request.user,
         office=person.office,
         consent=Representation.Consent.NO_ACCOUNT,
-        channel=form.cleaned_data.get("channel") or Representation.Channel.COUNTER,
+        channel=form.cleaned_data.get("channel") or Channel.COUNTER,
         purpose=form.cleaned_data.get("purpose") or person.purpose,
         person=person,
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from rathaus.accounts.models import Person, Representation, User
 from rathaus.catalog.models import Service
 from rathaus.core import audit
+from rathaus.core.channels import Channel
 from rathaus.core.locking import for_update
 from rathaus.core.uploads import check_upload
 from rathaus.offices.models import Office
@@ -56,7 +57,7 @@ def start(
     person: Person | None = None,
     on_behalf: Representation | None = None,
     entered_by: User | None = None,
-    channel: str = Application.Channel.ONLINE,
+    channel: str = Channel.ONLINE,
 ) -> Application:
     """A new draft of the service's current form; its e-mail questions start with the
     address the city already has (the account's, else the person's)."""

@@ -19,6 +19,7 @@ from rathaus.accounts import policy
 from rathaus.accounts.models import User
 from rathaus.accounts.services import assisted
 from rathaus.catalog.models import Service
+from rathaus.core.channels import Channel
 from rathaus.core.forms import posted
 
 from ..formdef.engine import display, validate_all
@@ -329,7 +330,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             person=representation.person,
             on_behalf=representation,
             entered_by=request.user,
-            channel=Application.Channel.POST,
+            channel=Channel.PAPER,
         )
         return redirect("applications:intake_page", application.public_id, 1)
     return render(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from rathaus.accounts.models import User
 from rathaus.catalog.models import Service
 from rathaus.core import audit, metrics, secrets
+from rathaus.core.channels import Channel
 from rathaus.core.locking import for_update
 from rathaus.offices.models import Office
 
@@ -92,7 +93,7 @@ class Request:
     email: str = ""
     phone: str = ""
     account: User | None = None
-    channel: str = Appointment.Channel.ONLINE
+    channel: str = Channel.ONLINE
     booked_by: User | None = None  # staff booking for a caller or walk-in
 
     @property

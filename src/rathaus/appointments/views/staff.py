@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rathaus.accounts import policy
+from rathaus.core.channels import Channel
 from rathaus.core.forms import posted
 from rathaus.offices.models import Office
 
@@ -167,11 +168,7 @@ def book_for(request: HttpRequest, office: Office) -> HttpResponse:
     form = ContactForm(posted(request), email_required=False)
     context.update(form=form, day=day_, unit=unit, starts_at=calendar.local_moment(day_, unit))
     if request.method == "POST" and form.is_valid():
-        channel = (
-            Appointment.Channel.PHONE
-            if request.POST.get("channel") == "phone"
-            else Appointment.Channel.COUNTER
-        )
+        channel = Channel.PHONE if request.POST.get("channel") == "phone" else Channel.COUNTER
         try:
             appointment, _token = booking.reserve(
                 booking.Request(
