@@ -1,6 +1,6 @@
 import factory
 
-from rathaus.accounts.models import Role, User
+from rathaus.accounts.models import Person, Role, User
 from rathaus.accounts.services import staff
 from rathaus.catalog import search
 from rathaus.catalog.models import Service, Topic
@@ -44,6 +44,22 @@ class StaffFactory(UserFactory):
                 offices=kwargs.get("offices", []),
                 by=None,
             )
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    """A person without an account, recorded at a counter (demo address)."""
+
+    class Meta:
+        model = Person
+
+    given_name = "Erika"
+    family_name = "Mustermann"
+    street = "Musterweg 7"
+    postcode = "40225"
+    city = "Düsseldorf"
+    purpose = "Wohngeld"
+    office = factory.LazyFunction(lambda: Office.objects.get(slug="buergerbuero-bilk"))
+    created_by = factory.SubFactory(StaffFactory)
 
 
 class TopicFactory(factory.django.DjangoModelFactory):

@@ -4,10 +4,10 @@ representation started (issue 8, item 1). Real .eml files, read back."""
 import pytest
 from django.test import Client
 
-from rathaus.accounts.models import Person, Role
+from rathaus.accounts.models import Role
 from rathaus.accounts.services import staff
 from rathaus.offices.models import Office
-from tests.factories import StaffFactory
+from tests.factories import PersonFactory, StaffFactory
 from tests.passkeys import Authenticator
 
 from .conftest import letter_code, mails_to, open_signup_link, register
@@ -57,16 +57,7 @@ def test_a_passkey_after_a_recovery_code_is_told(resident, mail_dir):
 def test_a_new_account_from_a_letter_is_told(client, mail_dir, django_capture_on_commit_callbacks):
     bilk = Office.objects.get(slug="buergerbuero-bilk")
     client.force_login(StaffFactory(roles=[Role.CASEWORKER], roles__offices=[bilk]))
-    person = Person.objects.create(
-        given_name="Erika",
-        family_name="Mustermann",
-        street="Musterweg 7",
-        postcode="40225",
-        city="Düsseldorf",
-        purpose="Wohngeld",
-        office=bilk,
-        created_by=StaffFactory(),
-    )
+    person = PersonFactory(office=bilk)
     client.post(f"/verwaltung/buergerservice/personen/{person.public_id}/vertreten/")
     code = letter_code(client.post("/verwaltung/buergerservice/zugangscode-brief/"))
     browser = Client()
@@ -92,13 +83,8 @@ def test_acting_for_a_person_with_an_account_tells_the_account(client, resident,
     user = resident.sign_up()
     bilk = Office.objects.get(slug="buergerbuero-bilk")
     client.force_login(StaffFactory(roles=[Role.CASEWORKER], roles__offices=[bilk]))
-    person = Person.objects.create(
-        given_name="Kim",
-        family_name="Muster",
-        purpose="Wohngeld",
-        office=bilk,
-        created_by=StaffFactory(),
-        account=user,
+    person = PersonFactory(
+        given_name="Kim", family_name="Muster", street="", postcode="", city="", account=user
     )
     with resident.capture(execute=True):
         client.post(

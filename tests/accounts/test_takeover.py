@@ -9,11 +9,11 @@ to the account's address, opened in the browser that entered the code.
 import pytest
 from django.test import Client
 
-from rathaus.accounts.models import AccessCode, Person, Role, Token
+from rathaus.accounts.models import AccessCode, Role, Token
 from rathaus.accounts.services import assisted
 from rathaus.accounts.services.ceremonies import CeremonyError, NewCredential
 from rathaus.offices.models import Office
-from tests.factories import StaffFactory
+from tests.factories import PersonFactory, StaffFactory
 from tests.passkeys import Authenticator
 
 from .conftest import (
@@ -149,17 +149,7 @@ def test_a_letter_for_a_person_linked_to_an_account_needs_the_same_confirmation(
     bilk = Office.objects.get(slug="buergerbuero-bilk")
     counter = Client()
     counter.force_login(StaffFactory(roles=[Role.CASEWORKER], roles__offices=[bilk]))
-    person = Person.objects.create(
-        given_name="Kim",
-        family_name="Muster",
-        street="Musterweg 7",
-        postcode="40225",
-        city="Düsseldorf",
-        purpose="Wohngeld",
-        office=bilk,
-        created_by=StaffFactory(),
-        account=user,
-    )
+    person = PersonFactory(given_name="Kim", family_name="Muster", office=bilk, account=user)
     counter.post(f"/verwaltung/buergerservice/personen/{person.public_id}/vertreten/")
     code = letter_code(counter.post("/verwaltung/buergerservice/zugangscode-brief/"))
     other_address = Client().post(
@@ -183,15 +173,12 @@ def test_a_letter_goes_only_to_the_address_on_record(rogue, resident, mail_dir):
     assert "keine Anschrift hinterlegt" in refused.content.decode()
     assert not AccessCode.objects.filter(account=user).exists()
     # With a counter record of the account, the letter is addressed there, whatever the way.
-    Person.objects.create(
+    PersonFactory(
         given_name="Kim",
         family_name="Muster",
         street="Kölner Straße 5",
         postcode="40211",
-        city="Düsseldorf",
-        purpose="Wohngeld",
         office=Office.objects.get(slug="buergerbuero-benrath"),
-        created_by=StaffFactory(),
         account=user,
     )
     text = letter_text(rogue.post("/verwaltung/buergerservice/zugangscode-brief/"))

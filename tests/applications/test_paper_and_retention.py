@@ -5,14 +5,14 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from rathaus.accounts.models import Person, Role
+from rathaus.accounts.models import Role
 from rathaus.accounts.services import assisted
 from rathaus.applications.models import Application, StoredFile
 from rathaus.applications.services import cases
 from rathaus.applications.services.retention import apply_retention
 from rathaus.core.channels import Channel
 from rathaus.core.models import AuditEntry
-from tests.factories import StaffFactory
+from tests.factories import PersonFactory, StaffFactory
 
 from .conftest import page_data, pdf_upload
 
@@ -85,13 +85,11 @@ def test_the_bescheid_for_a_paper_case_has_the_address_window(counter_client, da
     from rathaus.applications.demo import sample_application
     from rathaus.applications.services import decisions
 
-    person = Person.objects.create(
+    person = PersonFactory(
         given_name="Otto",
         family_name="Brief",
         street="Kölner Straße 5",
         postcode="40211",
-        city="Düsseldorf",
-        purpose="Test",
         office=dach_service.office,
         created_by=counter_client.user,
     )
