@@ -135,12 +135,15 @@ class DecisionForm(forms.Form):
         error_messages={"required": _("Bitte wählen Sie die Entscheidung.")},
     )
     amount = GermanDecimalField(
-        label=_("Bewilligter Betrag in Euro"),
+        label=_("Betrag in Euro"),
         required=False,
         min_value=0,
         max_value=10_000_000,
         places=2,
-        help_text=_("Nur bei Förderungen und Zuschüssen, z. B. 1.250,00."),
+        help_text=_(
+            "Bei Förderungen der bewilligte Zuschuss (z. B. 1.250,00), bei der Hundesteuer die "
+            "Jahressteuer; leer lassen, um sie aus den Angaben zu berechnen."
+        ),
     )
     reasoning = TextField(
         label=_("Begründung"),

@@ -92,25 +92,25 @@ def load_sample_cases(services: list[Service]) -> int:
         working = sample_application(service, applicant)
         cases.change_status(working, Application.Status.IN_PROGRESS, by=caseworker)
         count += 1
-        if number == 0:
+        if service.slug == "foerderung-dachbegruenung":
             cases.ask(
                 working, "Bitte reichen Sie ein aktuelles Foto des Daches nach.", by=caseworker
             )
-        if number == 1:
+            decisions.decide(
+                received,
+                kind="partial",
+                amount=Decimal("1250.00"),
+                reasoning="Förderfähig ist nur ein Teil der angegebenen Kosten.",
+                legal_remedy=str(decisions.LEGAL_REMEDY),
+                by=caseworker,
+            )
+        if service.slug == "hundesteuer-anmelden":
+            # No amount entered: the Bescheid computes the yearly tax from the answers.
             decisions.decide(
                 received,
                 kind="approval",
                 amount=None,
                 reasoning="Die Voraussetzungen nach der Satzung liegen vor.",
-                legal_remedy=str(decisions.LEGAL_REMEDY),
-                by=caseworker,
-            )
-        if number == 2:
-            decisions.decide(
-                working,
-                kind="partial",
-                amount=Decimal("1250.00"),
-                reasoning="Förderfähig ist nur ein Teil der angegebenen Kosten.",
                 legal_remedy=str(decisions.LEGAL_REMEDY),
                 by=caseworker,
             )
