@@ -184,7 +184,9 @@ def withdraw(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def discard(request: HttpRequest, public_id) -> HttpResponse:
     application = _own(request, public_id, status=Application.Status.DRAFT)
-    drafts.discard(application)
+    if not drafts.discard(application):  # submitted a moment ago, e.g. in another tab
+        messages.info(request, _("Der Antrag ist schon eingereicht und bleibt bestehen."))
+        return redirect("applications:detail", application.public_id)
     messages.success(request, _("Der Entwurf ist gelöscht."))
     return redirect("applications:mine")
 
