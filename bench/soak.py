@@ -137,7 +137,7 @@ def resident_cookies(count: int) -> list[str]:
     return cookies
 
 
-def form_pages() -> list[dict[str, str]]:
+def form_pages() -> list[dict[str, str | list[str]]]:
     """What a browser posts on each page of the Sperrmüll form (the demo filler's answers)."""
     from rathaus.applications.demo.filler import answers_for
     from rathaus.applications.services import drafts
@@ -149,7 +149,7 @@ def form_pages() -> list[dict[str, str]]:
     for page in definition.schema["pages"]:
         keys = [spec["key"] for spec in page["fields"]]
         data = {
-            name: str(value)
+            name: value if isinstance(value, list) else str(value)
             for name, value in answers.items()
             if any(name == k or name.startswith((f"{k}__", f"{k}-")) for k in keys)
         }
@@ -171,7 +171,7 @@ class Session:
         if self.cookie:
             headers["Cookie"] = self.cookie
         if form is not None:
-            body = urllib.parse.urlencode({"csrfmiddlewaretoken": self.token, **form})
+            body = urllib.parse.urlencode({"csrfmiddlewaretoken": self.token, **form}, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = self.base + path
         status, response_headers, content = appointments_bench.call(
@@ -219,7 +219,7 @@ def book(base: str, n: int, rng: random.Random) -> tuple[bool | None, str]:
     return False, appointments_bench.describe(status, body)
 
 
-def apply(base: str, n: int, cookie: str, pages: list[dict[str, str]]) -> tuple[bool, str]:
+def apply(base: str, n: int, cookie: str, pages: list[dict]) -> tuple[bool, str]:
     """Start a Sperrmüll application, fill every page, review and submit it."""
     session = Session(base, n, cookie)
     status, _h, body = session.request("GET", f"/leistungen/{FORM}/")
