@@ -5,9 +5,12 @@ live server (``transactional_db``) get an empty database and load what they need
 """
 
 import os
+import time
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from rathaus.catalog import search as catalog_search
 from tests.support import load_demo_city, missing_browser_requirements
@@ -45,6 +48,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_demo_city()
     catalog_search.invalidate()
+
+
+# A test computes "today" and then asks a page, which computes it again; across midnight
+# the two differ. Tests take seconds, so none starts in the last two minutes of a day.
+MIDNIGHT_MARGIN = timedelta(minutes=2)
+
+
+def seconds_to_wait_for_a_new_day(now: datetime) -> float:
+    """How long to wait at ``now`` (local time) so that a test does not cross midnight."""
+    midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), now.tzinfo)
+    return (midnight - now).total_seconds() + 1 if midnight - now < MIDNIGHT_MARGIN else 0.0
+
+
+@pytest.fixture(autouse=True)
+def _not_across_midnight():
+    """Wait (at most two minutes, on the real clock) for the day to change, if it is about to."""
+    time.sleep(seconds_to_wait_for_a_new_day(timezone.localtime()))
 
 
 @pytest.fixture(autouse=True)
