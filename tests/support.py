@@ -64,13 +64,13 @@ def app_servers(count: int, *, workers: int = 2, env: dict[str, str] | None = No
     base URLs. What they share is what production servers share: the database and the key."""
     from django.conf import settings
 
-    environment = dict(
-        os.environ,
-        DATABASE_URL=database_url(),
-        SECRET_KEY=settings.SECRET_KEY,
-        DJANGO_SETTINGS_MODULE="rathaus.settings",
-        **(env or {}),
-    )
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DJANGO_SETTINGS_MODULE": "rathaus.settings",
+        **(env or {}),  # a test may bring its own settings module (tests/reliability)
+    }
     processes, bases = [], []
     try:
         for _ in range(count):
@@ -112,3 +112,16 @@ def app_servers(count: int, *, workers: int = 2, env: dict[str, str] | None = No
             process.terminate()
         for process in processes:
             process.wait(timeout=20)
+
+
+def metric(name: str, **labels: str) -> float:
+    """The current value of one Prometheus sample of this process (0 when not yet counted)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from rathaus.core import metrics
+
+    for family in text_string_to_metric_families(metrics.exposition().decode()):
+        for sample in family.samples:
+            if sample.name == name and sample.labels == labels:
+                return sample.value
+    return 0.0

@@ -158,6 +158,9 @@ TASKS = {"default": {"BACKEND": "rathaus.core.task_backend.DatabaseBackend", "QU
 if env_bool("TASKS_IMMEDIATE"):
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
+# A worker not heard of for this long counts as dead; its running task is queued again.
+WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "120"))
+
 # --- Internationalisation -------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", "Deutsch"), ("en", "English")]

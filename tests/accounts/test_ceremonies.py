@@ -9,6 +9,7 @@ from django.utils import timezone
 from rathaus.accounts.models import Challenge, Passkey, User
 from rathaus.core.models import AuditEntry
 from tests.passkeys import Authenticator
+from tests.support import metric
 
 from .conftest import authenticate, open_signup_link, post_json, register
 
@@ -116,12 +117,14 @@ def test_an_expired_challenge_is_refused(resident):
         expires_at=timezone.now() - timedelta(seconds=1)
     )
     answer = resident.device.authenticate(started, "http://testserver")
+    failures = metric("rathaus_passkey_failures_total", ceremony="authentication")
     response = post_json(
         resident.client,
         "/konto/passkey/anmeldung",
         {"challengeId": started["challengeId"], "credential": answer},
     )
     assert response.status_code == 400
+    assert metric("rathaus_passkey_failures_total", ceremony="authentication") == failures + 1
     assert "abgelaufen" in response.json()["error"]
 
 

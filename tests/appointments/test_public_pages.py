@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from rathaus.appointments.models import Appointment
 from rathaus.appointments.services import booking, calendar, privacy, slots
-from tests.support import mails
+from tests.support import mails, metric
 
 from .conftest import book
 
@@ -199,9 +199,11 @@ def test_a_taken_time_offers_alternatives_and_keeps_the_input(client, office, pa
     day, unit = first_free(office, [passport])
     url = booking_url(office, [passport], day, unit)
     assert post_booking(client, url, email="erste@beispiel.de").status_code == 302
+    conflicts = metric("rathaus_booking_conflicts_total")
     response = post_booking(client, url, name="Zweite Person", email="zweite@beispiel.de")
     html = response.content.decode()
     assert response.status_code == 409
+    assert metric("rathaus_booking_conflicts_total") == conflicts + 1
     assert "Dieser Termin ist gerade vergeben worden." in html
     assert "Diese Zeiten sind hier noch frei" in html
     assert 'value="Zweite Person"' in html

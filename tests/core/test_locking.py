@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import OperationalError, connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -116,3 +116,26 @@ def test_a_booking_that_waits_too_long_for_its_lock_gets_503_not_a_hang(client, 
     assert BUSY in response.content.decode()
     assert short_waits <= waited < short_waits + 5
     assert not Appointment.objects.filter(office=office).exists()
+
+
+CUT = "Technische Störung – bitte gleich noch einmal."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_database_connection_is_a_german_503_and_the_next_query_connects_again():
+    response = middleware_answer("/antraege/", InterfaceError("connection already closed"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(Busy.retry_after)
+    html = response.content.decode()
+    assert CUT in html and "Technische Störung" in html and BUSY not in html
+    assert connection.connection is None  # closed, not handed to the next request
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_database_connection_on_the_api_is_a_json_503():
+    response = middleware_answer("/api/v1/leistungen", InterfaceError("connection already closed"))
+    assert response.status_code == 503
+    assert "nothing was stored" in json.loads(response.content)["detail"]

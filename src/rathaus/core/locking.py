@@ -8,6 +8,11 @@ lock_timeout``); a request that waits longer raises :class:`Busy`, which
 – bitte gleich noch einmal" – never a 500 and never a request that hangs. On SQLite a
 write transaction is exclusive anyway; its ``timeout`` option bounds the wait.
 
+The same middleware answers a database connection lost in the middle of a request (the
+server restarted, a failover, a network cut): the transaction is gone with it, so nothing
+was stored; the broken connection is closed so the next request connects afresh, and the
+user reads "Technische Störung – bitte gleich noch einmal" (503), not a 500.
+
 Tests prove that a guard matters by switching it off (:func:`guard_enabled`): the
 environment variable ``RATHAUS_TEST_GUARDS_OFF`` names guards to skip and is honoured
 only while ``RATHAUS_TESTING`` is set (pytest and the servers it starts).
@@ -16,23 +21,38 @@ only while ``RATHAUS_TESTING`` is set (pytest and the servers it starts).
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
-from django.db import OperationalError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-__all__ = ["Busy", "BusyMiddleware", "for_update", "guard_enabled", "is_lock_timeout"]
+__all__ = [
+    "Busy",
+    "BusyMiddleware",
+    "ConnectionLost",
+    "for_update",
+    "guard_enabled",
+    "is_connection_lost",
+    "is_lock_timeout",
+]
+
+logger = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=Model)
 
 # PostgreSQL's SQLSTATE for lock_not_available (raised when lock_timeout expires).
 _LOCK_NOT_AVAILABLE = "55P03"
+# SQLSTATEs of a connection that is gone: class 08 (connection exception), and the server
+# shutting down or ending this session (admin_shutdown, crash_shutdown, cannot_connect_now).
+_CONNECTION_GONE = ("08", "57P01", "57P02", "57P03")
 
 
 class Busy(Exception):
@@ -42,6 +62,13 @@ class Busy(Exception):
 
     def __init__(self, message: str | None = None):
         super().__init__(message or _("Gerade sehr viel los – bitte gleich noch einmal."))
+
+
+class ConnectionLost(Busy):
+    """The database connection broke during the request; its transaction is gone."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or _("Technische Störung – bitte gleich noch einmal."))
 
 
 def guard_enabled(name: str) -> bool:
@@ -79,8 +106,27 @@ def is_lock_timeout(error: BaseException) -> bool:
     return "database is locked" in str(error)
 
 
+def is_connection_lost(error: BaseException) -> bool:
+    """Whether ``error`` means that the database connection broke (the server ended it, a
+    restart, a failover, the network); the connection is then closed here, so that the next
+    query of this process connects again."""
+    if not isinstance(error, OperationalError | InterfaceError) or is_lock_timeout(error):
+        return False
+    sqlstate = getattr(error.__cause__, "sqlstate", None) or ""
+    lost = (
+        sqlstate.startswith(_CONNECTION_GONE)
+        or isinstance(error, InterfaceError)
+        or connection.connection is None
+        or not connection.is_usable()
+    )
+    if lost:
+        connection.close()
+    return lost
+
+
 class BusyMiddleware:
-    """Turn :class:`Busy` and lock timeouts anywhere in a request into a calm 503."""
+    """Turn :class:`Busy`, lock timeouts and a lost database connection anywhere in a
+    request into a calm 503."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -93,13 +139,36 @@ class BusyMiddleware:
             busy = exception
         elif is_lock_timeout(exception):
             busy = Busy()
+        elif is_connection_lost(exception):
+            logger.error("database connection lost during the request", exc_info=exception)
+            busy = ConnectionLost()
         else:
             return None
+        lost = isinstance(busy, ConnectionLost)
         if request.path.startswith("/api/"):
-            response: HttpResponse = JsonResponse(
-                {"detail": "The service is busy; please try again in a few seconds."}, status=503
+            detail = (
+                "The database connection was interrupted; nothing was stored. "
+                "Please try again in a few seconds."
+                if lost
+                else "The service is busy; please try again in a few seconds."
             )
+            response: HttpResponse = JsonResponse({"detail": detail}, status=503)
         else:
-            response = render(request, "core/busy.html", {"message": str(busy)}, status=503)
+            template = "core/outage.html" if lost else "core/busy.html"
+            response = _page(request, template, str(busy))
         response["Retry-After"] = str(busy.retry_after)
         return response
+
+
+def _page(request: HttpRequest, template: str, message: str) -> HttpResponse:
+    """The German page; if the layout cannot be drawn either (it reads the session and the
+    account from a database that is gone), the message on its own."""
+    try:
+        return render(request, template, {"message": message}, status=503)
+    except DatabaseError:
+        connection.close()
+        return HttpResponse(
+            f'<!doctype html><html lang="de"><title>{escape(message)}</title>'
+            f"<h1>{escape(message)}</h1></html>",
+            status=503,
+        )

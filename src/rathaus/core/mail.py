@@ -1,8 +1,13 @@
-"""Outgoing e-mail for every module: queued after the transaction commits, sent by the worker."""
+"""Outgoing e-mail for every module: queued after the transaction commits, sent by the worker.
+
+Every message gets its ``Message-ID`` when it is queued. The worker records that id in
+the database right after the mail server has taken the message, so a task that runs again
+(its worker was killed and another one took the task over) does not send it a second time.
+"""
 
 from django.db import transaction
 
-from .tasks import send_email
+from .tasks import new_message_id, send_email
 
 __all__ = ["send_after_commit"]
 
@@ -16,8 +21,14 @@ def send_after_commit(
     attachments: list[dict[str, str]] | None = None,
 ) -> None:
     """Queue an e-mail once the surrounding transaction has committed (never for a rollback)."""
+    message_id = new_message_id()
     transaction.on_commit(
         lambda: send_email.enqueue(
-            subject=subject, body=body, to=to, reply_to=reply_to, attachments=attachments
+            subject=subject,
+            body=body,
+            to=to,
+            reply_to=reply_to,
+            attachments=attachments,
+            message_id=message_id,
         )
     )

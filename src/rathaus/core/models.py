@@ -87,3 +87,14 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.day:%d.%m.%Y}"
+
+
+class SentMail(models.Model):
+    """An e-mail the mail server has accepted, by its ``Message-ID``: a task that runs again
+    after its worker died skips it (``tasks.deliver_once``). No address, no content."""
+
+    message_id = models.CharField(max_length=255, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.message_id

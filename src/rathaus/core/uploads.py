@@ -5,21 +5,44 @@ an image because Pillow can (within a pixel limit, so a small file cannot unpack
 gigabytes). The name itself may not hide control characters, such as the bidi
 override U+202E that shows ``rechnung<U+202E>fdp.exe`` as ``rechnungexe.pdf``. With
 ``CLAMAV_SOCKET`` set, every upload is also sent to clamd (INSTREAM).
+
+Keeping an upload (:func:`save_with_file`) writes the file first and its row second, so
+there is never a row without its file; a disk that is full or read-only becomes a German
+form error, and a file whose row is not committed is deleted again
+(:func:`atomic_with_files`), so there is no file without its row either.
 """
 
+import logging
 import socket
 import struct
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from PIL import Image
 from pypdf import PasswordType, PdfReader
 
-__all__ = ["MAX_IMAGE_PIXELS", "ScanError", "check_name", "check_upload", "scan", "sniff"]
+__all__ = [
+    "MAX_IMAGE_PIXELS",
+    "ScanError",
+    "atomic_with_files",
+    "check_name",
+    "check_upload",
+    "save_with_file",
+    "scan",
+    "sniff",
+]
+
+logger = logging.getLogger(__name__)
 
 SIGNATURES = {
     "pdf": (b"%PDF-",),
@@ -207,3 +230,70 @@ def check_upload(
                 % {"name": upload.name, "virus": found}
             )
     return CheckedUpload(kind=kind, content_type=CONTENT_TYPES[kind], size=upload.size)
+
+
+# The files written inside the innermost atomic_with_files block, as (storage, name).
+_written: ContextVar[list[tuple[Storage, str]] | None] = ContextVar(
+    "rathaus_written_files", default=None
+)
+
+
+def _remove(storage: Storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except OSError:  # the disk that refused the file may refuse this too; the log says so
+        logger.exception("could not remove the file %s of a failed upload", name)
+
+
+@contextmanager
+def atomic_with_files() -> Iterator[None]:
+    """``transaction.atomic()`` for a block that keeps uploads with :func:`save_with_file`:
+    if the block does not commit, the files it wrote are deleted again."""
+    written: list[tuple[Storage, str]] = []
+    token = _written.set(written)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        for storage, name in written:
+            _remove(storage, name)
+        raise
+    finally:
+        _written.reset(token)
+    if (outer := _written.get()) is not None:
+        outer.extend(written)  # an enclosing block that fails takes these with it
+
+
+def save_with_file(instance: Model, field_name: str, upload: UploadedFile) -> None:
+    """Write ``upload`` into the file field ``field_name``, then save ``instance``.
+
+    A full or read-only disk raises a German ValidationError and leaves no (partial) file
+    and no row; a row that cannot be saved takes its file with it.
+    """
+    field_file = getattr(instance, field_name)
+    storage, field = field_file.storage, field_file.field
+    name = storage.get_available_name(
+        field.generate_filename(instance, upload.name or "datei"), max_length=field.max_length
+    )
+    try:
+        name = storage.save(name, upload, max_length=field.max_length)
+    except OSError as error:
+        logger.error("upload not written: %s", error.strerror or error)
+        if storage.exists(name):
+            _remove(storage, name)
+        raise ValidationError(
+            _(
+                "„%(name)s“ konnte wegen einer technischen Störung gerade nicht gespeichert "
+                "werden. Ihre übrigen Angaben sind noch da; bitte laden Sie die Datei später "
+                "noch einmal hoch."
+            )
+            % {"name": upload.name}
+        ) from error
+    setattr(instance, field.attname, name)
+    try:
+        instance.save()
+    except BaseException:
+        _remove(storage, name)
+        raise
+    if (written := _written.get()) is not None:
+        written.append((storage, name))

@@ -25,7 +25,7 @@ from rathaus.accounts.models import User
 from rathaus.accounts.services import access_log
 from rathaus.core import audit, mail
 from rathaus.core.locking import for_update
-from rathaus.core.uploads import check_upload
+from rathaus.core.uploads import atomic_with_files, check_upload
 
 from ..models import Application, Decision, Event, Question
 from . import drafts, events
@@ -206,7 +206,7 @@ def withdraw(application: Application, *, by: Any) -> Application:
 def answer_with_files(question: Question, text: str, uploads: list, *, by: Any) -> Question:
     """An answer with attachments; files are checked like every upload (type, size, virus)."""
     checked = [(upload, check_upload(upload)) for upload in uploads]
-    with transaction.atomic():
+    with atomic_with_files():
         for upload, result in checked:
             drafts.store_upload(
                 upload, result, by=by, application=question.application, question=question

@@ -15,7 +15,7 @@ from rathaus.catalog.models import Service
 from rathaus.core import audit
 from rathaus.core.channels import Channel
 from rathaus.core.locking import for_update
-from rathaus.core.uploads import check_upload
+from rathaus.core.uploads import atomic_with_files, check_upload, save_with_file
 from rathaus.offices.models import Office
 
 from ..formdef.engine import FormSchema, validate_all
@@ -118,7 +118,8 @@ def save_answers(
 
 def store_upload(upload: Any, result: Any, *, by: Any, **where: Any) -> StoredFile:
     """Keep a checked upload (``result`` of ``check_upload``) with its case; ``where`` says
-    where it belongs (``application`` and ``field_key`` or ``question``)."""
+    where it belongs (``application`` and ``field_key`` or ``question``). A full or
+    read-only disk is a German ValidationError; call it inside ``atomic_with_files``."""
     stored = StoredFile(
         original_name=upload.name[:200],
         content_type=result.content_type,
@@ -126,8 +127,7 @@ def store_upload(upload: Any, result: Any, *, by: Any, **where: Any) -> StoredFi
         uploaded_by=by if getattr(by, "is_authenticated", False) else None,
         **where,
     )
-    stored.file.save(upload.name, upload, save=False)
-    stored.save()
+    save_with_file(stored, "file", upload)
     return stored
 
 
@@ -160,7 +160,7 @@ def attach_files(
     """
     checked = check_files(application, key, uploads, spec=spec)
     ids = list(application.answers.get(key, []))
-    with transaction.atomic():
+    with atomic_with_files():
         for upload, result in checked:
             ids.append(
                 store_upload(upload, result, by=by, application=application, field_key=key).pk
@@ -268,7 +268,7 @@ def attach_scans(application: Application, uploads: list, *, by: Any) -> list[St
     """Scans of a paper application, kept with the case like any upload."""
     checked = [(upload, check_upload(upload)) for upload in uploads]
     stored_files = []
-    with transaction.atomic():
+    with atomic_with_files():
         for upload, result in checked:
             stored_files.append(
                 store_upload(upload, result, by=by, application=application, field_key=SCAN_KEY)

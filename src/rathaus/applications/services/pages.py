@@ -157,7 +157,11 @@ def _next(
     if not form.is_valid() or upload_failed:
         return Outcome(form=form)
     for key, items in uploads.items():
-        drafts.attach_files(application, key, items, spec=specs[key], by=by)
+        try:
+            drafts.attach_files(application, key, items, spec=specs[key], by=by)
+        except ValidationError as error:  # the disk is full or read-only
+            form.add_error(key, error)
+            return Outcome(form=form)
     missing = form.missing_files(application.answers)
     for spec in missing:
         form.add_error(

@@ -13,9 +13,13 @@ from django_tasks_db.models import DBTaskResult
 from rathaus.core import periodic
 from rathaus.core.logging import request_context
 from rathaus.core.models import WorkerHeartbeat
-from rathaus.core.task_backend import queued_request_id
+from rathaus.core.task_backend import queued_request_id, requeue_abandoned, worker_silence_limit
 
-HEARTBEAT_SECONDS = 15
+
+def heartbeat_seconds() -> float:
+    """Every 15 s, and at least four beats within the time after which a worker counts as
+    dead, so a slow beat never makes a live worker look dead."""
+    return min(15.0, worker_silence_limit().total_seconds() / 4)
 
 
 def _beat(worker_id: str, started_at) -> None:
@@ -31,10 +35,11 @@ def _beat(worker_id: str, started_at) -> None:
 
 
 def _heartbeat_loop(worker_id: str, started_at, stop: threading.Event) -> None:
-    while not stop.wait(HEARTBEAT_SECONDS):
+    while not stop.wait(heartbeat_seconds()):
         try:
             close_old_connections()
             _beat(worker_id, started_at)
+            requeue_abandoned(worker_id=worker_id)
             periodic.enqueue_due()
             periodic.run_frequent()
         except Exception:  # a missed beat is reported by `rathaus check`, not fatal here
@@ -61,6 +66,7 @@ class Command(BaseCommand):
         worker_id = f"{socket.gethostname()[:40]}-{os.getpid()}-{get_random_string(8)}"
         started_at = timezone.now()
         _beat(worker_id, started_at)
+        requeue_abandoned(worker_id=worker_id)
         periodic.enqueue_due()
         stop = threading.Event()
         thread = threading.Thread(
