@@ -77,9 +77,9 @@ def test_without_the_number_lock_parallel_walk_ins_collide():
         assert statuses == [302] * DESKS
 
 
-def call_ups(**env: str) -> tuple[list[Answer], list[QueueTicket]]:
+def call_ups(slug: str = "aufruf", **env: str) -> tuple[list[Answer], list[QueueTicket]]:
     """``DESKS`` counters press "Nächste Person" at once; twice as many people wait."""
-    office = make_office("aufruf", counters=DESKS)
+    office = make_office(slug, counters=DESKS)
     clerk = StaffFactory(roles=[Role.CASEWORKER], roles__offices=[office])
     for number in range(2 * DESKS):
         queue.walk_in(office, note=f"Person {number}", by=clerk)
@@ -114,8 +114,18 @@ def test_counters_calling_at_the_same_moment_never_call_the_same_person():
 def test_without_the_conditional_call_two_counters_call_the_same_person():
     """Control run: a call that does not check "still waiting" lets two counters take the
     same person – fewer people called than counters pressed. On SQLite too: who waits is
-    read outside the write, so here the conditional update is the guard on both databases."""
-    answers, called = call_ups(**guards_off(queue.CALL_GUARD))
-    assert [a.status for a in answers] == [302] * DESKS
-    print(f"control run on {connection.vendor}: {len(called)} people for {DESKS} counters")
-    assert len(called) < DESKS
+    read outside the write, so here the conditional update is the guard on both databases.
+
+    The collision needs two reads in the same few milliseconds; a run in which the threads
+    happened to arrive one after the other proves nothing either way, so the race is given
+    up to three runs to show (it showed in the first run in most runs seen).
+    """
+    counts = []
+    for attempt in range(3):
+        answers, called = call_ups(f"aufruf-{attempt}", **guards_off(queue.CALL_GUARD))
+        assert [a.status for a in answers] == [302] * DESKS
+        counts.append(len(called))
+        if len(called) < DESKS:
+            break
+    print(f"control run on {connection.vendor}: {counts} people for {DESKS} counters")
+    assert min(counts) < DESKS
