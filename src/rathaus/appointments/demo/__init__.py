@@ -36,7 +36,7 @@ from ..models import (
     QueueTicket,
     new_booking_code,
 )
-from ..services import booking, calendar, days, queue, slots
+from ..services import booking, calendar, days, office_day, queue, slots
 
 DATA = Path(__file__).resolve().parent
 DEMO_RESIDENT = "erika.mustermann@demo.duesseldorf.invalid"
@@ -201,14 +201,18 @@ def load_stories(counters: dict[Office, list[Counter]], rng: random.Random) -> N
             day=today + timedelta(days=10),
             reason="Betriebsversammlung (Demo)",
         )
+        days.refresh_office(wersten.pk, today)  # the cached free times learn of the closure
     mitte = Office.objects.filter(slug="buergerbuero-mitte").first()
     if mitte is not None and not Block.objects.filter(counter__office=mitte).exists():
-        Block.objects.create(
-            counter=counters[mitte][-1],
-            day=today + timedelta(days=1),
-            start_unit=calendar.unit_floor(time(12, 0)),
-            end_unit=calendar.unit_floor(time(13, 0)),
+        # Through the staff service, so the cached free times of that day know the block.
+        office_day.add_block(
+            mitte,
+            [counters[mitte][-1]],
+            today + timedelta(days=1),
+            time(12, 0),
+            time(13, 0),
             reason="Teambesprechung (Demo)",
+            by=staff,
         )
     if not LeadTimeSample.objects.exists():
         now = timezone.now()
