@@ -17,7 +17,8 @@ __all__ = ["DATA_SOURCE"]
 
 def export(user: User) -> list[dict]:
     rows = []
-    for application in Application.objects.filter(applicant=user).select_related("service", "form"):
+    applications = Application.objects.filter(applicant=user).select_related("service", "form")
+    for application in applications.prefetch_related("events", "documents", "files"):
         rows.append(
             {
                 "reference": application.reference,
@@ -36,7 +37,8 @@ def export(user: User) -> list[dict]:
                         "status": e.to_status,
                         "text": e.text,
                     }
-                    for e in application.events.filter(kind__in=Event.VISIBLE_TO_APPLICANT)
+                    for e in application.events.all()
+                    if e.kind in Event.VISIBLE_TO_APPLICANT
                 ],
                 "documents": [d.get_kind_display() for d in application.documents.all()],
                 "files": [f.original_name for f in application.files.all()],
