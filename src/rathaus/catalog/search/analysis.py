@@ -8,6 +8,7 @@ synonym groups ("Kfz" → "Auto"). The backends match any alternative, so a term
 adds recall without changing what the other words mean.
 """
 
+import functools
 import math
 import re
 import unicodedata
@@ -32,12 +33,18 @@ _stemmer = snowballstemmer.stemmer("german")
 
 
 def normalise(text: str) -> str:
-    """NFKC, lower case, and no more than the length a search box needs."""
-    return unicodedata.normalize("NFKC", text or "")[:MAX_QUERY_LENGTH].lower()
+    """NFKC and lower case."""
+    return unicodedata.normalize("NFKC", text or "").lower()
 
 
 def words(text: str) -> list[str]:
+    """The words of a document, however long (what is indexed)."""
     return _WORD.findall(normalise(text))
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a query: no more than the length a search box needs."""
+    return words((query or "")[:MAX_QUERY_LENGTH])
 
 
 def fold(word: str) -> str:
@@ -45,6 +52,7 @@ def fold(word: str) -> str:
     return word.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball German, the algorithm behind PostgreSQL's ``german`` configuration."""
     return _stemmer.stemWord(word.lower())
@@ -132,7 +140,7 @@ class QueryTerm:
 
 def analyse(query: str, vocabulary: Vocabulary) -> list[QueryTerm]:
     """The search terms of ``query``; empty when nothing searchable is left."""
-    tokens = [w for w in words(query) if w not in GERMAN_STOP_WORDS][:MAX_TERMS]
+    tokens = [w for w in query_words(query) if w not in GERMAN_STOP_WORDS][:MAX_TERMS]
     typo_tolerant = len(tokens) <= TYPO_MAX_TERMS
     terms = []
     for token in dict.fromkeys(tokens):
