@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "rathaus.catalog",
     "rathaus.applications",
     "rathaus.appointments",
+    "rathaus.programs",
 ]
 
 MIDDLEWARE = [
@@ -311,6 +312,10 @@ METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1
 # `rathaus serve` keeps the counters of its worker processes here (one folder per address
 # it listens on, emptied at start), so that one scrape adds up all workers.
 METRICS_DIR = Path(os.environ.get("METRICS_DIR") or VAR_DIR / "metrics")
+
+# --- Programmes (courses, culture, staff training) ------------------------------
+# How long a place offered from a waiting list is held for the person before it passes on.
+PROGRAMS_WAITLIST_CLAIM_HOURS = int(os.environ.get("PROGRAMS_WAITLIST_CLAIM_HOURS", "24"))
 
 # --- Rathaus --------------------------------------------------------------------
 RATHAUS = {

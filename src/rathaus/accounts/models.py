@@ -182,6 +182,7 @@ class Role(models.TextChoices):
     CATALOGUE_EDITOR = "catalogue_editor", _("Katalogredaktion")
     DATA_STEWARD = "data_steward", _("Datenverantwortung")
     ADMINISTRATOR = "administrator", _("Administration")
+    PROGRAM_MANAGER = "program_manager", _("Angebotsverwaltung")
 
 
 class StaffRole(models.Model):

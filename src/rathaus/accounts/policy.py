@@ -18,7 +18,17 @@ from django.utils.http import urlencode
 
 from .models import OfficeMembership, Role, StaffRole
 
-__all__ = ["ACTIONS", "can", "office_ids", "offices_for", "require", "roles", "staff_required"]
+__all__ = [
+    "ACTIONS",
+    "can",
+    "office_ids",
+    "offices_for",
+    "register_scope",
+    "require",
+    "roles",
+    "scope_ids",
+    "staff_required",
+]
 
 # action → roles that may do it. Office-scoped actions also need membership of the office.
 ACTIONS: dict[str, set[str]] = {
@@ -33,7 +43,30 @@ ACTIONS: dict[str, set[str]] = {
     "cases.assign": {Role.TEAM_LEAD},
     "appointments.manage": {Role.CASEWORKER, Role.TEAM_LEAD},
     "appointments.close_day": {Role.TEAM_LEAD},
+    # Provider-scoped: also needs membership of the provider (``scope_ids(…, "provider")``).
+    "programs.manage": {Role.PROGRAM_MANAGER},
+    # Book offers for a caller or a visitor at the counter (any provider's offers).
+    "programs.assist": {Role.CASEWORKER, Role.TEAM_LEAD, Role.PROGRAM_MANAGER},
 }
+
+# Scopes other than offices (a programme provider, a Kita's Träger): the module that owns
+# the membership registers how to read it, so the decision stays here.
+_scopes: dict[str, Callable[[Any], Iterable[int]]] = {}
+
+
+def register_scope(name: str, members: Callable[[Any], Iterable[int]]) -> None:
+    """``members(user)`` returns the ids of the ``name`` units ``user`` belongs to."""
+    _scopes[name] = members
+
+
+def scope_ids(user: Any, action: str, scope: str) -> frozenset[int]:
+    """The units of ``scope`` in which ``user`` may do ``action`` (empty without the role)."""
+    if not roles(user) & ACTIONS[action]:
+        return frozenset()
+    cache = user.__dict__.setdefault("_rathaus_scopes", {})
+    if scope not in cache:
+        cache[scope] = frozenset(_scopes[scope](user))
+    return cache[scope]
 
 
 def roles(user: Any) -> frozenset[str]:

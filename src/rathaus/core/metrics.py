@@ -93,7 +93,7 @@ def observe_exception(*, route: str, exception: BaseException) -> None:
 
 
 def booking_conflict() -> None:
-    """A booking found its time taken by someone else (``SlotTaken``)."""
+    """A booking found its time or its last place taken by someone else."""
     BOOKING_CONFLICTS.inc()
 
 

@@ -1,0 +1,1 @@
+"""Forms of the programmes module, one file per use case."""

@@ -1,0 +1,1 @@
+"""Business operations of the programmes module, split by use case."""
