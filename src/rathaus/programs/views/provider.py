@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from rathaus.accounts import policy
 from rathaus.core.channels import Channel
 from rathaus.core.forms import posted
+from rathaus.core.templatetags.rathaus import euro
 
 from ..forms.backoffice import (
     AssistBookingForm,
@@ -530,9 +531,7 @@ def _confirmation(made: Booking) -> str:
         "code": made.code,
     }
     if made.total:
-        text += " " + _("Betrag: %(amount)s.") % {
-            "amount": f"{made.total:.2f}".replace(".", ",") + "\u00a0€"
-        }
+        text += " " + _("Betrag: %(amount)s.") % {"amount": euro(made.total)}
         method = payments.provider(made.payment_method)
         if method is not None:
             text += " " + str(method.instructions(made, for_mail=True).get("text", ""))

@@ -3,6 +3,8 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rathaus.core.templatetags.rathaus import euro
+
 from ...models import Booking
 from .base import PaymentProvider
 
@@ -16,5 +18,5 @@ class OnSite(PaymentProvider):
             "text": _(
                 "Bitte bezahlen Sie %(amount)s beim ersten Termin vor Ort (bar oder mit Karte)."
             )
-            % {"amount": f"{booking.total:.2f}".replace(".", ",") + "\u00a0€"}
+            % {"amount": euro(booking.total)}
         }

@@ -5,6 +5,8 @@ import segno.helpers  # make_epc_qr lives in a submodule that "import segno" doe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rathaus.core.templatetags.rathaus import euro
+
 from ...models import Booking, Offer
 from .base import PaymentProvider
 
@@ -37,7 +39,7 @@ class Transfer(PaymentProvider):
         provider = booking.offer.provider
         return {
             "text": _("Bitte überweisen Sie %(amount)s innerhalb von 14 Tagen.")
-            % {"amount": f"{booking.total:.2f}".replace(".", ",") + "\u00a0€"},
+            % {"amount": euro(booking.total)},
             "account_holder": provider.account_holder,
             "iban": provider.iban,
             "bic": provider.bic,
