@@ -21,9 +21,11 @@ node_modules/.installed: package.json package-lock.json
 run: $(BIN)/.installed
 	DEMO_MAILBOX=1 LOG_FORMAT=plain $(BIN)/rathaus demo
 
-## Install what the tests need, then run every test (SQLite unless DATABASE_URL is set).
+## Install what the tests need, then run every test (SQLite unless DATABASE_URL is set),
+## one pytest worker per core (each with its own test database and demo city).
+TEST_WORKERS ?= auto
 test: $(BIN)/.installed node_modules/.installed browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 ## The browser tests drive Debian's Chromium; install it where we may (root with apt).
 browser:
