@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from rathaus.catalog import search as catalog_search
+from rathaus.programs.services import booking as programs_booking
 from tests.support import load_demo_city, missing_browser_requirements
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is fine with it.
@@ -69,9 +70,11 @@ def _not_across_midnight():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache_and_vocabulary():
-    """Rate limits and the search vocabulary must not leak from one test into the next."""
+    """Rate limits, the search vocabulary and what a process remembers of sold-out offers
+    must not leak from one test into the next."""
     cache.clear()
     catalog_search.invalidate()
+    programs_booking.forget_sold_out()
     yield
     catalog_search.invalidate()
 

@@ -171,6 +171,31 @@ def test_my_birth_year_is_checked_and_kept_for_the_next_booking(parent_client, p
     assert "Ihr Geburtsjahr" not in page and "Ich selbst (Jahrgang 1985)" in page
 
 
+def test_booking_myself_on_a_place_just_gone_leaves_nothing_and_the_waiting_list_names_me(
+    parent_client, parent, adults
+):
+    """The holder becomes a participant in the booking's own transaction: a booking that
+    gets no place leaves no trace; the waiting list makes the participant it names."""
+    read_while_free = Offer.objects.get(pk=adults.pk)
+    Offer.objects.filter(pk=adults.pk).update(taken=adults.capacity)  # the last one went
+    me = bookings.Person("Erika Beispiel", 1985, account_holder=True)
+    attempt = bookings.Request(
+        offer=read_while_free, people=[me], contact_name="Erika Beispiel", account=parent
+    )
+    with pytest.raises(bookings.Full):
+        bookings.book(attempt)
+    assert not Booking.objects.filter(offer=adults).exists()
+    assert not Participant.objects.filter(account=parent, is_self=True).exists()
+
+    answer = parent_client.post(
+        f"/angebote/{adults.slug}/warteliste/", {"people": ["ich"], "birth_year": "1985"}
+    )
+    assert answer.status_code == 303
+    me = Participant.objects.get(account=parent, is_self=True)
+    assert me.birth_year == 1985
+    assert WaitlistEntry.objects.get(offer=adults).people[0]["participant"] == me.pk
+
+
 # --- My participants ----------------------------------------------------------------------
 
 

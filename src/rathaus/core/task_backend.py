@@ -18,9 +18,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django_tasks.base import Task, TaskResultStatus
+from django_tasks.utils import normalize_json
 from django_tasks_db import DatabaseBackend as LibraryDatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
@@ -52,15 +52,23 @@ class WorkerLost(Exception):
 
 class DatabaseBackend(LibraryDatabaseBackend):
     def _task_to_db_task(self, task: Task, args: Any, kwargs: Any) -> DBTaskResult:
+        """The library's row, with the request id written in the same INSERT (one statement
+        in the request that queues, and no worker ever sees the row without the id)."""
         request_id = current_request_id()
         if request_id is None:
             return super()._task_to_db_task(task, args, kwargs)
-        # Both writes commit together, so no worker ever sees the row without the id.
-        with transaction.atomic():
-            db_task = super()._task_to_db_task(task, args, kwargs)
-            db_task.args_kwargs = {**db_task.args_kwargs, "request_id": request_id}
-            DBTaskResult.objects.filter(pk=db_task.pk).update(args_kwargs=db_task.args_kwargs)
-        return db_task
+        return DBTaskResult.objects.create(
+            id=self._get_id(),
+            args_kwargs={
+                **normalize_json({"args": args, "kwargs": kwargs}),
+                "request_id": request_id,
+            },
+            priority=task.priority,
+            task_path=task.module_path,
+            queue_name=task.queue_name,
+            run_after=task.run_after,
+            backend_name=self.alias,
+        )
 
 
 def queued_request_id(db_task: DBTaskResult) -> str | None:

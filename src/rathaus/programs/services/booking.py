@@ -5,13 +5,15 @@ with one conditional ``UPDATE offer SET taken = taken + n WHERE taken + n <= cap
 the database decides who got the last place, across processes and hosts, and the offer's
 row is locked only from that statement to the commit. Who gets nothing is told at once
 ("ausgebucht") and may join the waiting list; an offer that is visibly full answers without
-writing anything, so the rush after the last place costs one read per attempt.
+writing anything, and each app process remembers a sold-out offer for a second
+(``remembered_sold_out``), so the rush after the last place costs no database work.
 
 Freed places go to the waiting list first (``waitlist.pass_on``), in the same transaction
 as the cancellation, so a promotion, a cancellation and a booking racing each other never
 lose or duplicate a place.
 """
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -41,13 +43,23 @@ __all__ = [
     "can_cancel",
     "cancel",
     "check",
+    "forget_sold_out",
     "give_back",
     "prices",
+    "remembered_sold_out",
+    "sold_out",
     "take",
     "visible_to",
 ]
 
 CENT = Decimal("0.01")
+
+# How long this process answers "ausgebucht" for an offer without asking the database
+# again. A place freed meanwhile (a cancellation nobody on the waiting list takes, more
+# capacity) is bookable a second later at the latest; the offer page always asks.
+SOLD_OUT_MEMO_SECONDS = 1.0
+_sold_out_until: dict[str, float] = {}
+_clock = time.monotonic
 
 
 class BookingError(Exception):
@@ -79,11 +91,16 @@ class AlreadyBooked(BookingError):
 
 @dataclass
 class Person:
-    """Who takes part: a managed participant, or a name and birth year given by staff."""
+    """Who takes part: a managed participant, or a name and birth year given by staff.
+
+    ``account_holder``: the booking account's holder, made a participant with the booking
+    when they are not one yet (in its transaction: one commit less in the rush).
+    """
 
     name: str
     birth_year: int | None = None
     participant: Participant | None = None
+    account_holder: bool = False
 
     @classmethod
     def of(cls, participant: Participant) -> "Person":
@@ -196,6 +213,29 @@ def check(request: Request, now: datetime | None = None) -> None:
         raise BookingError(_("Bitte wählen Sie eine der angebotenen Zahlungsarten."))
 
 
+def remembered_sold_out(slug: str) -> bool:
+    """Did this process find the offer ``slug`` sold out less than
+    ``SOLD_OUT_MEMO_SECONDS`` ago? In the rush after the last place most attempts end
+    here, before any query."""
+    return _sold_out_until.get(slug, 0.0) > _clock()
+
+
+def sold_out(offer: Offer) -> bool:
+    """Is ``offer`` (as just read) a public offer without a free place? Remembered for
+    ``remembered_sold_out``."""
+    full = offer.status == Offer.Status.PUBLISHED and not offer.internal and offer.free == 0
+    if full:
+        _sold_out_until[offer.slug] = _clock() + SOLD_OUT_MEMO_SECONDS
+    else:
+        _sold_out_until.pop(offer.slug, None)
+    return full
+
+
+def forget_sold_out() -> None:
+    """Places came back (in this process): ask the database again next time."""
+    _sold_out_until.clear()
+
+
 def take(offer_id: int, places: int) -> bool:
     """Take ``places`` on the offer if they are free (``core.capacity``)."""
     # Only a published offer: a booking checked before the offer was cancelled gets nothing.
@@ -206,6 +246,7 @@ def take(offer_id: int, places: int) -> bool:
 def give_back(offer_id: int, places: int) -> None:
     """Return ``places`` to the free pool (nobody on the waiting list could take them)."""
     capacity.give_back(Offer.objects.filter(pk=offer_id), places)
+    forget_sold_out()
 
 
 def book(request: Request, now: datetime | None = None) -> Booking:
@@ -214,9 +255,8 @@ def book(request: Request, now: datetime | None = None) -> Booking:
     check(request, now)
     offer = request.offer
     places = len(request.people)
-    fresh = Offer.objects.filter(pk=offer.pk).values_list("capacity", "taken").first()
-    if fresh and fresh[0] - fresh[1] < places:
-        raise Full(max(0, fresh[0] - fresh[1]))  # visibly full: answer without writing
+    if offer.free < places:  # as read in this request: visibly full, answer without writing
+        raise Full(offer.free)
     try:
         with transaction.atomic():
             booking = _create(request, places, now)
@@ -226,6 +266,7 @@ def book(request: Request, now: datetime | None = None) -> Booking:
                 raise Full()
     except IntegrityError as error:
         raise AlreadyBooked() from error
+    offer.taken += places  # the caller's copy stays true for a next booking
     return booking
 
 
@@ -249,6 +290,14 @@ def _create(request: Request, places: int, now: datetime, *, status: str = "") -
         payment_status=payments.initial_status(method, total),
         **({"status": status} if status else {}),
     )
+    for person in request.people:
+        if person.account_holder and person.participant is None and request.account:
+            person.participant = Participant.objects.create(
+                account=request.account,
+                is_self=True,
+                name=person.name,
+                birth_year=person.birth_year,
+            )
     BookingParticipant.objects.bulk_create(
         BookingParticipant(
             booking=booking,

@@ -24,6 +24,7 @@ __all__ = [
     "owned",
     "remember_birth_year",
     "remove",
+    "self_name",
     "self_participant",
     "update",
     "year_range",
@@ -59,6 +60,11 @@ def _check_year(birth_year: int | None) -> None:
         )
 
 
+def self_name(user: User) -> str:
+    """How the account holder appears as a participant."""
+    return user.full_name or user.email.split("@")[0]
+
+
 def self_participant(user: User, birth_year: int | None = None) -> Participant:
     """The account holder as a participant (made on first use, with ``birth_year`` if given)."""
     found = Participant.objects.filter(account=user, is_self=True).first()
@@ -68,10 +74,7 @@ def self_participant(user: User, birth_year: int | None = None) -> Participant:
     try:
         with transaction.atomic():
             return Participant.objects.create(
-                account=user,
-                is_self=True,
-                name=user.full_name or user.email.split("@")[0],
-                birth_year=birth_year,
+                account=user, is_self=True, name=self_name(user), birth_year=birth_year
             )
     except IntegrityError:  # made by a parallel request of the same person
         return Participant.objects.get(account=user, is_self=True)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from rathaus.core import secrets
 
 from ..models import Booking, Offer, WaitlistEntry
+from . import participants
 
 __all__ = [
     "WaitlistError",
@@ -47,6 +48,9 @@ def join(request, now: datetime | None = None) -> WaitlistEntry:
     if not offer.waitlist_enabled:
         raise WaitlistError(_("Für dieses Angebot gibt es keine Warteliste."))
     check(request, now)
+    for person in request.people:  # an entry names the holder's participant, as bookings do
+        if person.account_holder and person.participant is None and request.account:
+            person.participant = participants.self_participant(request.account, person.birth_year)
     people = [
         {
             "participant": p.participant.pk if p.participant else None,

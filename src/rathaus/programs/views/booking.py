@@ -11,7 +11,6 @@ message; everything the page explains (prices, rules) is computed only when a pa
 from datetime import timedelta
 
 from django.contrib import messages
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,8 +32,10 @@ __all__ = ["book", "waitlist"]
 ADD_CHILD = "kind_hinzufuegen"
 
 
-def _offer(request: HttpRequest, slug: str) -> Offer:
-    offer = get_object_or_404(Offer.objects.select_related("provider", "venue"), slug=slug)
+def _offer(request: HttpRequest, slug: str, offer: Offer | None = None) -> Offer:
+    """The offer ``slug`` if this person may see it (``offer``: already read)."""
+    if offer is None:
+        offer = get_object_or_404(Offer.objects.select_related("provider", "venue"), slug=slug)
     if not booking.visible_to(offer, request.user):
         raise Http404
     return offer
@@ -45,9 +46,10 @@ def _request(request: HttpRequest, offer: Offer, form: BookingForm) -> booking.R
     people = []
     for key in form.cleaned_data["people"]:
         if key == SELF:
-            me = form.me or participants.self_participant(user)
-            year = me.birth_year or form.cleaned_data.get("birth_year")
-            people.append(booking.Person(me.name, year, me))
+            me = form.me
+            year = (me and me.birth_year) or form.cleaned_data.get("birth_year")
+            name = me.name if me else participants.self_name(user)
+            people.append(booking.Person(name, year, me, account_holder=True))
         else:
             people.append(booking.Person.of(form.participants[key]))
     return booking.Request(
@@ -165,25 +167,28 @@ def _add_child(request: HttpRequest) -> HttpResponse:
     return _see_other(f"{reverse('programs:participants')}?{urlencode({'next': back})}")
 
 
-def _sold_out(slug: str) -> bool:
-    """A public offer without a free place: one read by its unique slug, before the session
-    and the account are loaded. In the rush after the last place this is all an attempt
-    costs; what it tells (the offer is full) the public offer page shows anyway."""
-    return Offer.objects.filter(
-        slug=slug, status=Offer.Status.PUBLISHED, internal=False, taken__gte=F("capacity")
-    ).exists()
-
-
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, slug: str) -> HttpResponse:
-    if request.method == "POST" and ADD_CHILD not in request.POST and _sold_out(slug):
-        return _see_other(reverse("programs:offer", args=[slug]) + "?ausgebucht=1#warteliste")
-    return _book(request, slug)
+    """An attempt on a sold-out offer is answered before the session and the account are
+    read: from this process's memory in the rush, else from one read of the offer, which
+    a successful attempt then uses."""
+    if request.method != "POST" or ADD_CHILD in request.POST:
+        return _book(request, slug)
+    if booking.remembered_sold_out(slug):
+        return _sold_out(slug)
+    offer = get_object_or_404(Offer, slug=slug)
+    if booking.sold_out(offer):
+        return _sold_out(slug)
+    return _book(request, slug, offer)
+
+
+def _sold_out(slug: str) -> HttpResponse:
+    return _see_other(reverse("programs:offer", args=[slug]) + "?ausgebucht=1#warteliste")
 
 
 @resident_required
-def _book(request: HttpRequest, slug: str) -> HttpResponse:
-    offer = _offer(request, slug)
+def _book(request: HttpRequest, slug: str, offer: Offer | None = None) -> HttpResponse:
+    offer = _offer(request, slug, offer)
     if request.method == "POST" and ADD_CHILD in request.POST:
         return _add_child(request)
     form = _form(request, offer)
@@ -195,7 +200,7 @@ def _book(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         made = booking.book(wanted)
     except booking.Full:
-        return _see_other(reverse("programs:offer", args=[offer.slug]) + "?ausgebucht=1#warteliste")
+        return _sold_out(offer.slug)
     except booking.BookingError as error:
         form.add_error(None, error.message)
         return _page(request, offer, form, status=409)
