@@ -14,6 +14,7 @@ from django.utils import timezone
 from rathaus.programs.models import Booking, LotteryEntry, Offer, WaitlistEntry
 from rathaus.programs.services import booking as bookings
 from rathaus.programs.services.payments.transfer import Transfer
+from rathaus.programs.tasks import send_booking_confirmation
 from tests.factories import UserFactory
 from tests.support import mails
 
@@ -115,6 +116,13 @@ def test_a_parent_books_one_child_and_gets_the_mail_with_the_calendar(
     assert code in html and "Mia Beispiel" in html and "Kostenlos" in html
     assert f"/angebote/{offer.slug}/kalender.ics" in html
     assert f"/konto/buchungen/{code}/stornieren/" in html
+
+    # The worker died after queueing the mail and another one runs the job again: the
+    # mail has the booking's own Message-ID and goes out once.
+    with django_capture_on_commit_callbacks(execute=True):
+        send_booking_confirmation.call(made.pk)
+    assert len([m for m in mails(mail_dir) if m["To"] == parent.email]) == 1
+    assert message["Message-ID"].strip().startswith(f"<programme-booking-{made.public_id}@")
 
 
 def test_two_children_get_the_sibling_discount_and_the_giro_code(

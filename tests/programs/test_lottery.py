@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from rathaus.programs import draw as drawing
 from rathaus.programs.models import Booking, LotteryEntry, Offer, Participant, WaitlistEntry
-from rathaus.programs.services import booking, lottery, waitlist
+from rathaus.programs.services import backoffice, booking, lottery, waitlist
 from tests.factories import UserFactory
 from tests.support import mails
 
@@ -616,3 +616,24 @@ def test_the_documented_algorithm_is_the_one_that_runs():
             seed=f"{randomness.getrandbits(256):064x}",
         )
         assert namespace["draw"](doc) == drawing.run(doc)
+
+
+def test_cancelling_an_offer_before_its_draw_closes_the_lottery_and_tells_everyone(
+    raffle, provider_staff, mail_dir, django_capture_on_commit_callbacks
+):
+    first, second = entrant(raffle, 1), entrant(raffle, 2)
+    lottery.withdraw(second)
+    with django_capture_on_commit_callbacks(execute=True):
+        backoffice.cancel_offer(raffle, "Unterkunft nicht verfügbar", by=provider_staff)
+    states = dict(LotteryEntry.objects.filter(offer=raffle).values_list("pk", "status"))
+    assert states == {
+        first.pk: LotteryEntry.Status.CLOSED,
+        second.pk: LotteryEntry.Status.WITHDRAWN,
+    }
+    told = [m for m in mails(mail_dir) if m["Subject"].startswith("Abgesagt")]
+    assert [m["To"] for m in told] == [first.email]
+    text = told[0].get_body(("plain",)).get_content()
+    assert "zur Verlosung der Plätze angemeldet" in text and "Unterkunft nicht verfügbar" in text
+    assert "Die Verlosung findet nicht statt." in text
+    assert lottery.draw_due(after_close(raffle)) == 0
+    assert not Booking.objects.filter(offer=raffle).exists()

@@ -19,9 +19,13 @@ def send_after_commit(
     to: list[str],
     reply_to: list[str] | None = None,
     attachments: list[dict[str, str]] | None = None,
+    key: str = "",
 ) -> None:
-    """Queue an e-mail once the surrounding transaction has committed (never for a rollback)."""
-    message_id = new_message_id()
+    """Queue an e-mail once the surrounding transaction has committed (never for a rollback).
+
+    ``key``: what makes this mail unique (``tasks.new_message_id``), for mails queued by a
+    job that may run twice."""
+    message_id = new_message_id(key)
     transaction.on_commit(
         lambda: send_email.enqueue(
             subject=subject,

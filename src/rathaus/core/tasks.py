@@ -21,9 +21,13 @@ logger = logging.getLogger(__name__)
 SENT_MAIL_MEMORY = timedelta(days=7)
 
 
-def new_message_id() -> str:
-    """A globally unique ``Message-ID`` in the sender's domain."""
+def new_message_id(key: str = "") -> str:
+    """A globally unique ``Message-ID`` in the sender's domain. With ``key`` (unique for
+    what the mail is about, e.g. one booking's confirmation) it is the same every time, so
+    a job that runs twice because its worker died still sends the mail once."""
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+    if key:
+        return f"<{key}@{domain or 'localhost'}>"
     return make_msgid(domain=domain or None)
 
 

@@ -548,6 +548,7 @@ class LotteryEntry(Applicant):
         WON = "won", _("Platz erhalten")
         LOST = "lost", _("Kein Platz – auf der Warteliste")
         WITHDRAWN = "withdrawn", _("Zurückgezogen")
+        CLOSED = "closed", _("Angebot abgesagt")
 
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="lottery_entries")
     lives_in_district = models.BooleanField(_("Wohnt im Stadtbezirk"), default=False)

@@ -31,6 +31,7 @@ from ..models import (
     Attendance,
     Booking,
     BookingParticipant,
+    LotteryEntry,
     Offer,
     PaymentEvent,
     Session,
@@ -301,8 +302,9 @@ def cancel_offer(
     offer: Offer, reason: str, *, by: User, now: datetime | None = None
 ) -> list[Booking]:
     """Call the whole offer off: every booking → "Angebot abgesagt" (paid ones are owed a
-    refund, open payments lapse), the waiting list closes, all places go back, and everyone
-    booked gets a mail. Returns the bookings that were cancelled."""
+    refund, open payments lapse), the waiting list and an undrawn lottery close, all places
+    go back, and everyone booked, waiting or entered gets a mail. Returns the bookings that
+    were cancelled."""
     now = now or timezone.now()
     note = _("Angebot abgesagt: %(reason)s") % {"reason": reason}
     cancelled: list[Booking] = []
@@ -329,8 +331,14 @@ def cancel_offer(
                 status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
             )
             for entry in waiting.select_related("offer"):
-                notices.waitlist_closed(entry, reason)
+                notices.entry_closed(entry, reason)
             waiting.update(status=WaitlistEntry.Status.CLOSED)
+            entered = LotteryEntry.objects.filter(
+                offer_id=offer.pk, status=LotteryEntry.Status.ENTERED
+            )
+            for entry in entered.select_related("offer"):
+                notices.entry_closed(entry, reason)
+            entered.update(status=LotteryEntry.Status.CLOSED)
             for item in found:
                 item.status, item.cancelled_at = Booking.Status.OFFER_CANCELLED, now
             cancelled += found

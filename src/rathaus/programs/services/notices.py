@@ -12,18 +12,18 @@ from django.utils.translation import gettext as _
 
 from rathaus.core import mail
 
-from ..models import Booking, WaitlistEntry
+from ..models import Booking, LotteryEntry, WaitlistEntry
 from . import calendar
 
 __all__ = [
     "booked",
     "cancelled",
+    "entry_closed",
     "message",
     "offer_cancelled",
     "place_offered",
     "public_url",
     "session_cancelled",
-    "waitlist_closed",
     "waitlisted",
 ]
 
@@ -32,7 +32,9 @@ def public_url(path: str) -> str:
     return settings.RATHAUS["PUBLIC_URL"] + path
 
 
-def _send(to: str, template: str, subject: str, context: dict, *, ics: str = "") -> None:
+def _send(
+    to: str, template: str, subject: str, context: dict, *, ics: str = "", key: str = ""
+) -> None:
     if not to:
         return
     body = render_to_string(
@@ -42,7 +44,7 @@ def _send(to: str, template: str, subject: str, context: dict, *, ics: str = "")
     attachments = (
         [{"filename": "angebot.ics", "content": ics, "mimetype": "text/calendar"}] if ics else None
     )
-    mail.send_after_commit(subject=subject, body=body, to=[to], attachments=attachments)
+    mail.send_after_commit(subject=subject, body=body, to=[to], attachments=attachments, key=key)
 
 
 def _booking_context(booking: Booking) -> dict:
@@ -78,6 +80,7 @@ def send_booked(booking: Booking) -> None:
         _("Buchungsbestätigung: %(title)s") % {"title": offer.title},
         _booking_context(booking),
         ics=calendar.feed([offer], name=offer.title),
+        key=f"programme-booking-{booking.public_id}",  # sent once, however often the job runs
     )
 
 
@@ -139,13 +142,18 @@ def waitlisted(entry: WaitlistEntry) -> None:
     )
 
 
-def waitlist_closed(entry: WaitlistEntry, reason: str) -> None:
-    """The offer someone waits for was cancelled."""
+def entry_closed(entry: WaitlistEntry | LotteryEntry, reason: str) -> None:
+    """The offer someone waits for, or entered the lottery of, was cancelled."""
     _send(
         entry.email,
-        "waitlist_closed",
+        "entry_closed",
         _("Abgesagt: %(title)s") % {"title": entry.offer.title},
-        {"entry": entry, "offer": entry.offer, "reason": reason},
+        {
+            "entry": entry,
+            "offer": entry.offer,
+            "reason": reason,
+            "lottery": isinstance(entry, LotteryEntry),
+        },
     )
 
 
