@@ -234,6 +234,63 @@ def test_an_offered_place_can_be_declined_from_my_bookings(
     )
 
 
+def test_an_offered_place_is_accepted_from_my_bookings_and_only_by_its_owner(
+    small, mail_dir, django_capture_on_commit_callbacks
+):
+    offer, first = small
+    user, client = resident("konto@beispiel.de", "Emil")
+    join(client, user, offer, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        bookings.cancel(first)
+    entry = WaitlistEntry.objects.get(account=user)
+    accept = f"/konto/warteliste/{entry.public_id}/annehmen/"
+    html = client.get("/konto/buchungen/").content.decode()
+    assert f'action="{accept}"' in html and "Platz annehmen" in html
+
+    # Nobody else takes it: another resident gets 404, a stranger the sign-in, a GET 405.
+    _other, stranger_client = resident("fremd@beispiel.de", "Ole")
+    assert stranger_client.post(accept).status_code == 404
+    answer = Client().post(accept)
+    assert answer.status_code == 302 and answer["Location"].startswith("/konto/anmelden/")
+    assert client.get(accept).status_code == 405
+    assert WaitlistEntry.objects.get(pk=entry.pk).status == WaitlistEntry.Status.OFFERED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(accept)
+    assert answer.status_code == 303
+    made = Booking.objects.get(offer=offer, account=user)
+    assert answer["Location"] == f"/konto/buchungen/{made.code}/"
+    assert [p.name for p in made.participants.all()] == ["Emil"]
+    assert WaitlistEntry.objects.get(pk=entry.pk).status == WaitlistEntry.Status.CLAIMED
+    assert Offer.objects.get(pk=offer.pk).taken == 1
+    assert any(m["Subject"].strip().startswith("Buchungsbestätigung") for m in mails(mail_dir))
+    # Pressed again (a second tab): said clearly, nothing booked twice.
+    again = client.post(accept, follow=True)
+    assert "Das Platzangebot ist abgelaufen oder wurde schon angenommen." in (
+        again.content.decode()
+    )
+    assert Booking.objects.filter(offer=offer, account=user).count() == 1
+
+
+def test_an_offered_place_cannot_be_accepted_from_my_bookings_after_the_deadline(
+    small, django_capture_on_commit_callbacks
+):
+    offer, first = small
+    user, client = resident("konto@beispiel.de", "Emil")
+    join(client, user, offer, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        bookings.cancel(first)
+    entry = WaitlistEntry.objects.get(account=user)
+    WaitlistEntry.objects.filter(pk=entry.pk).update(
+        offered_until=timezone.now() - timedelta(minutes=1)
+    )
+    answer = client.post(f"/konto/warteliste/{entry.public_id}/annehmen/", follow=True)
+    assert "Das Platzangebot ist abgelaufen oder wurde schon angenommen." in (
+        answer.content.decode()
+    )
+    assert not Booking.objects.filter(offer=offer, account=user).exists()
+
+
 def test_the_claim_link_in_the_mail_points_to_this_server(
     small, mail_dir, django_capture_on_commit_callbacks
 ):

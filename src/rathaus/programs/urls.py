@@ -25,6 +25,7 @@ urlpatterns = [
     path("konto/buchungen/<str:code>/stornieren/", account.cancel, name="cancel"),
     path("konto/teilnehmende/", account.participants, name="participants"),
     path("konto/warteliste/<uuid:entry>/verlassen/", account.leave_waitlist, name="leave_waitlist"),
+    path("konto/warteliste/<uuid:entry>/annehmen/", account.accept_place, name="accept_place"),
     # Providers' staff and assisted channel
     path("verwaltung/angebote/", provider.home, name="provider_home"),
     path("verwaltung/angebote/buchen/", provider.assist_search, name="assist_search"),

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rathaus.accounts.models import User
 from rathaus.core import secrets
 
 from ..models import Booking, Offer, WaitlistEntry
@@ -24,6 +25,7 @@ from . import participants
 __all__ = [
     "WaitlistError",
     "claim",
+    "claim_own",
     "claim_token",
     "decline",
     "expire_offers",
@@ -150,12 +152,23 @@ def _offered(entry_id: int, now: datetime):
 
 
 def claim(entry: WaitlistEntry, token: str, now: datetime | None = None) -> Booking:
-    """Turn the offered place into a booking (the places are already held)."""
-    from . import booking, notices
-
-    now = now or timezone.now()
+    """Turn the offered place into a booking (the places are already held): with the link
+    of the mail."""
     if not token_matches(entry, token):
         raise WaitlistError(_("Dieser Link ist nicht gültig."))
+    return _claim(entry, now or timezone.now())
+
+
+def claim_own(entry: WaitlistEntry, account: User, now: datetime | None = None) -> Booking:
+    """The same, signed in as the account that waits ("Meine Buchungen")."""
+    if entry.account_id is None or entry.account_id != account.pk:
+        raise WaitlistError(_("Dieser Platz ist nicht für Sie reserviert."))
+    return _claim(entry, now or timezone.now())
+
+
+def _claim(entry: WaitlistEntry, now: datetime) -> Booking:
+    from . import booking, notices
+
     people = [
         booking.Person(
             p["name"],

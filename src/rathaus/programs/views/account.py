@@ -34,7 +34,15 @@ from ..services import payments
 from ..services import waitlist as waiting
 from ..services.payments.transfer import Transfer
 
-__all__ = ["booking", "cancel", "claim", "leave_waitlist", "mine", "participants"]
+__all__ = [
+    "accept_place",
+    "booking",
+    "cancel",
+    "claim",
+    "leave_waitlist",
+    "mine",
+    "participants",
+]
 
 OPEN_ENTRIES = (WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED)
 
@@ -301,6 +309,27 @@ def leave_waitlist(request: HttpRequest, entry) -> HttpResponse:
     else:
         messages.info(request, _("Dieser Eintrag auf der Warteliste ist nicht mehr aktiv."))
     return _see_other(reverse("programs:mine"))
+
+
+@resident_required
+@require_POST
+def accept_place(request: HttpRequest, entry) -> HttpResponse:
+    """Accept a place offered from the waiting list, from "Meine Buchungen" (as the link in
+    the mail does)."""
+    found = get_object_or_404(
+        WaitlistEntry.objects.select_related("offer", "account"),
+        public_id=entry,
+        account=request.user,
+    )
+    try:
+        made = waiting.claim_own(found, request.user)
+    except waiting.WaitlistError as error:
+        messages.error(request, error.message)
+        return _see_other(reverse("programs:mine") + "#warteliste")
+    messages.success(
+        request, _("Der Platz gehört Ihnen. Wir haben Ihnen eine Bestätigung geschickt.")
+    )
+    return _see_other(reverse("programs:booking", args=[made.code]))
 
 
 def _claim_state(entry: WaitlistEntry, now) -> str:
