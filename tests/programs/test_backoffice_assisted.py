@@ -12,7 +12,8 @@ from django.utils import timezone
 from rathaus.accounts.models import Role
 from rathaus.core.channels import Channel
 from rathaus.core.models import AuditEntry
-from rathaus.programs.models import Booking, Offer, WaitlistEntry
+from rathaus.programs.models import Booking, LotteryEntry, Offer, WaitlistEntry
+from rathaus.programs.services import lottery
 from tests.factories import StaffFactory
 from tests.support import mails
 
@@ -205,3 +206,62 @@ def test_internal_and_unpublished_offers_cannot_be_booked_for_callers(desk, prov
     assert desk.get(book_url(internal)).status_code == 404
     assert desk.post(book_url(draft), form()).status_code == 404
     assert not Booking.objects.filter(offer__in=[internal, draft]).exists()
+
+
+def test_a_caller_is_entered_into_a_lottery_with_the_priorities_and_is_drawn(
+    desk, caseworker, provider, venue, mail_dir, django_capture_on_commit_callbacks
+):
+    """Without internet, a caller still takes part in the draw: staff enter them, with what
+    the priority groups ask; the draw treats the entry like every other."""
+    now = timezone.now()
+    camp = make_offer(
+        provider,
+        "test-ferien-verlosung",
+        venue=venue,
+        title="Ferienfreizeit am Rhein",
+        capacity=2,
+        age_min=6,
+        age_max=12,
+        price=Decimal("80.00"),
+        payment_methods=["transfer"],
+        allocation=Offer.Allocation.LOTTERY,
+        lottery_priorities=["duesselpass", "district"],
+        booking_opens_at=now - timedelta(days=1),
+        booking_closes_at=now + timedelta(days=1),
+    )
+    html = desk.get(book_url(camp)).content.decode()
+    assert "Zur Verlosung anmelden" in html and "Verbindlich buchen" not in html
+    assert "Vorrang bei der Verlosung" in html and 'name="zahlungsart"' not in html
+    assert f"wohnt im {camp.district}" in html
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = desk.post(
+            book_url(camp),
+            form(zahlungsart="", duesselpass="on", im_bezirk="on", weg="counter"),
+        )
+    assert answer.status_code == 302 and answer["Location"] == SEARCH
+    entry = LotteryEntry.objects.get(offer=camp)
+    assert entry.account is None and entry.channel == Channel.COUNTER
+    assert entry.duesselpass and entry.lives_in_district
+    assert [(p["name"], p["birth_year"]) for p in entry.people] == [("Mia Anruferin", 2018)]
+    assert not Booking.objects.filter(offer=camp).exists()
+    assert Offer.objects.get(pk=camp.pk).taken == 0
+    notice = desk.get(SEARCH).content.decode()
+    assert f"Losnummer {entry.pseudonym}" in notice
+    assert "Das Ergebnis geht per E-Mail an die Person." in notice
+    (mail,) = [m for m in mails(mail_dir) if m["To"] == "erika@beispiel.de"]
+    assert "Verlosung" in mail["Subject"]
+    audit = AuditEntry.objects.get(action="programs.lottery.entered_for")
+    assert audit.actor == caseworker
+
+    # Entered twice for the same caller by mistake: the rules of the lottery still apply.
+    again = desk.post(book_url(camp), form(zahlungsart="", person_1_jahr="2000"))
+    assert again.status_code == 409
+    assert "passt nicht in die Altersgruppe" in again.content.decode()
+
+    results = lottery.draw(camp, camp.booking_closes_at + timedelta(minutes=1))
+    assert results is not None
+    entry.refresh_from_db()
+    assert entry.status == LotteryEntry.Status.WON
+    won = Booking.objects.get(offer=camp)
+    assert won.contact_name == "Erika Anruferin" and won.account is None

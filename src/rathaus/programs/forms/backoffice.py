@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.core.forms import TextField
 
 from ..models import BookingParticipant, Offer
-from ..services import payments
+from ..services import lottery, payments
 from ..services.statement import MAX_BYTES
 from .account import BirthYearField
 
@@ -233,7 +233,9 @@ class AssistSearchForm(forms.Form):
 
 class AssistBookingForm(forms.Form):
     """Booking for a caller or a visitor: contact, up to ``max_places_per_booking`` people
-    with name and birth year, how they reached us."""
+    with name and birth year, how they reached us. For an offer whose places are drawn
+    (``drawing``) it enters the lottery instead: no payment method yet (winners pay as
+    the offer's first method says), but what its priority groups ask."""
 
     CHANNELS = [("phone", _("Telefon")), ("counter", _("Vor Ort am Schalter"))]
 
@@ -279,13 +281,27 @@ class AssistBookingForm(forms.Form):
                 if self.needs_year
                 else _("Nur das Jahr, z. B. 1960."),
             )
-        if offer.price and offer.price_reduced < offer.price:
+        self.drawing = offer.allocation == Offer.Allocation.LOTTERY and not offer.lottery_drawn_at
+        groups = lottery.priorities(offer) if self.drawing else []
+        if "duesselpass" in groups:
+            self.fields["duesselpass"] = forms.BooleanField(
+                label=_("Die Person hat einen DüsselPass (Vorrang bei der Verlosung)"),
+                required=False,
+                help_text=_("Den DüsselPass bitte beim ersten Termin zeigen."),
+            )
+        elif offer.price and offer.price_reduced < offer.price:
             self.fields["duesselpass"] = forms.BooleanField(
                 label=_("Die Person hat einen DüsselPass (ermäßigter Preis)"),
                 required=False,
                 help_text=_("Den DüsselPass bitte beim ersten Termin zeigen."),
             )
-        methods = payments.methods_for(offer)
+        if "district" in groups and offer.district_id:
+            self.fields["im_bezirk"] = forms.BooleanField(
+                label=_("Die Person wohnt im %(district)s (Vorrang bei der Verlosung)")
+                % {"district": offer.district},
+                required=False,
+            )
+        methods = [] if self.drawing else payments.methods_for(offer)
         if methods:
             self.fields["zahlungsart"] = forms.ChoiceField(
                 label=_("Zahlungsart"),

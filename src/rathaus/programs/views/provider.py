@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -37,8 +38,8 @@ from ..forms.backoffice import (
     StatementConfirmForm,
     StatementForm,
 )
-from ..models import Booking, Offer, Session, WaitlistEntry
-from ..services import backoffice, booking, figures, payments, waitlist
+from ..models import Booking, LotteryEntry, Offer, Session, WaitlistEntry
+from ..services import backoffice, booking, figures, lottery, payments, waitlist
 from ..services import statement as statements
 
 __all__ = [
@@ -463,7 +464,7 @@ def assist_search(request: HttpRequest) -> HttpResponse:
 def assist_book(request: HttpRequest, slug: str) -> HttpResponse:
     """Book for a caller or a visitor: name, e-mail or phone, who takes part."""
     found = get_object_or_404(
-        Offer.objects.select_related("provider", "venue"),
+        Offer.objects.select_related("provider", "venue", "district"),
         slug=slug,
         status=Offer.Status.PUBLISHED,
         internal=False,
@@ -486,8 +487,13 @@ def assist_book(request: HttpRequest, slug: str) -> HttpResponse:
                 payment_method=data.get("zahlungsart", ""),
                 channel=Channel.PHONE if data["weg"] == "phone" else Channel.COUNTER,
                 booked_by=request.user,
+                extra={"lives_in_district": data.get("im_bezirk", False)},
             )
             try:
+                if form.drawing:
+                    entry = lottery.enter(wanted)
+                    messages.success(request, _entered(entry))
+                    return redirect("programs:assist_search")
                 if joined_waitlist:
                     waitlist.join(wanted)
                     messages.success(
@@ -521,6 +527,28 @@ def assist_book(request: HttpRequest, slug: str) -> HttpResponse:
             "manages": bool(backoffice.provider_ids(request.user)),
         },
         status=status,
+    )
+
+
+def _entered(entry: LotteryEntry) -> str:
+    """What staff read out to a caller entered into a lottery."""
+    text = _("%(name)s nimmt an der Verlosung für „%(title)s“ teil, Losnummer %(pseudonym)s.") % {
+        "name": entry.contact_name,
+        "title": entry.offer.title,
+        "pseudonym": entry.pseudonym,
+    }
+    if closes := entry.offer.booking_closes_at:
+        text += " " + _("Gezogen wird nach dem Ende der Anmeldung am %(closes)s Uhr.") % {
+            "closes": date_format(timezone.localtime(closes), "d.m.Y, H:i")
+        }
+    return (
+        text
+        + " "
+        + (
+            _("Das Ergebnis geht per E-Mail an die Person.")
+            if entry.email
+            else _("Ohne E-Mail-Adresse bitte das Ergebnis telefonisch mitteilen.")
+        )
     )
 
 
