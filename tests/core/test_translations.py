@@ -22,3 +22,14 @@ def test_the_compiled_catalogue_is_used():
     with translation.override("en"):
         assert translation.gettext("Zum Inhalt springen") == "Skip to content"
         assert translation.gettext("Leistungen A–Z") == "Services A–Z"
+
+
+def test_a_course_session_is_no_appointment_in_english():
+    """ "Termin" is an appointment at a Bürgerbüro but a session of a course."""
+    with translation.override("en"):
+        assert translation.gettext("Termin") == "Appointment"
+        assert translation.pgettext("Kurs", "Termin") == "Session"
+        assert translation.npgettext("Kurs", "%(n)s Termin", "%(n)s Termine", 3) == (
+            "%(n)s sessions"
+        )
+        assert translation.pgettext("Kurs", "Termin absagen") == "Cancel session"

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rathaus.core import channels
 from rathaus.core.channels import Channel
@@ -289,8 +290,8 @@ class Session(models.Model):
     note = models.CharField(_("Hinweis"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = _("Termin")
-        verbose_name_plural = _("Termine")
+        verbose_name = pgettext_lazy("Kurs", "Termin")
+        verbose_name_plural = pgettext_lazy("Kurs", "Termine")
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["offer", "starts_at"], name="session_offer_start")]
         constraints = [
