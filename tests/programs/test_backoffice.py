@@ -4,10 +4,12 @@ payments marked by hand, a booking cancelled, and the participant list as CSV an
 
 import csv
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from rathaus.core.models import AuditEntry
 from rathaus.programs.models import (
@@ -19,7 +21,7 @@ from rathaus.programs.models import (
     Session,
     WaitlistEntry,
 )
-from rathaus.programs.services import backoffice, waitlist
+from rathaus.programs.services import backoffice, payments, waitlist
 from rathaus.programs.services import booking as bookings
 from tests.support import mails
 
@@ -492,3 +494,41 @@ def test_the_offer_page_shows_figures_waiting_list_and_payments(
     assert "2 · 60,00\xa0€" in html
     assert "Ida Muster" in html and "Tom Muster" in html
     assert html.count('name="aktion" value="bezahlt"') == 2
+
+
+def test_an_unpaid_transfer_is_reminded_once_after_its_fourteen_days(
+    staff_client, provider_staff, course, mail_dir, django_capture_on_commit_callbacks
+):
+    unpaid = book(course, ("Mia Muster", 2019), email="mia@beispiel.de", payment_method="transfer")
+    paid = book(course, ("Ben Muster", 2019), email="ben@beispiel.de", payment_method="transfer")
+    backoffice.mark_paid(paid, by=provider_staff)
+    book(course, ("Ida Muster", 2019), email="ida@beispiel.de", payment_method="on_site")
+    gone = book(course, ("Tom Muster", 2019), email="tom@beispiel.de", payment_method="transfer")
+    bookings.cancel(gone, by=provider_staff)
+    booked_at = unpaid.created_at
+
+    def reminded() -> set[str]:
+        return set(
+            Booking.objects.filter(offer=course, payment_reminded_at__isnull=False).values_list(
+                "email", flat=True
+            )
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        payments.remind_overdue(booked_at + timedelta(days=13))
+        assert reminded() == set()
+        payments.remind_overdue(booked_at + timedelta(days=14, minutes=1))
+        assert reminded() == {"mia@beispiel.de"}
+        assert payments.remind_overdue(booked_at + timedelta(days=20)) == 0  # once only
+    reminders = [m for m in mails(mail_dir) if m["Subject"].strip().startswith("Zahlungserinn")]
+    assert [m["To"] for m in reminders if m["To"].endswith("@beispiel.de")] == ["mia@beispiel.de"]
+    text = reminders[0].get_body(("plain",)).get_content()
+    assert f"für Ihre Buchung {unpaid.code} haben wir noch keine Zahlung erhalten" in text
+    assert "Bitte überweisen Sie 30,00\xa0€ innerhalb von 14 Tagen." in text
+    assert f"Verwendungszweck: Buchung {unpaid.code}" in text and "IBAN: " in text
+    assert f"/konto/buchungen/{unpaid.code}/" in text
+
+    # Staff see that the person was reminded.
+    html = staff_client.get(url(course, "")).content.decode()
+    day = timezone.localtime(Booking.objects.get(pk=unpaid.pk).payment_reminded_at)
+    assert f"erinnert am {day:%d.%m.%Y}" in html

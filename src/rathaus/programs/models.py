@@ -384,6 +384,9 @@ class Booking(models.Model):
         _("Zahlung"), max_length=12, choices=Payment.choices, default=Payment.NOT_REQUIRED
     )
     paid_at = models.DateTimeField(_("Bezahlt am"), null=True, blank=True)
+    payment_reminded_at = models.DateTimeField(
+        _("An die Zahlung erinnert am"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("Gebucht am"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("Storniert am"), null=True, blank=True)
 

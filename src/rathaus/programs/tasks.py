@@ -2,9 +2,9 @@
 
 from django_tasks import task
 
-from rathaus.core.periodic import every_minute
+from rathaus.core.periodic import daily, every_minute
 
-from .services import lottery, waitlist
+from .services import lottery, payments, waitlist
 
 
 @every_minute
@@ -17,6 +17,13 @@ def pass_on_expired_waitlist_offers() -> int:
 def draw_due_lotteries() -> int:
     """Lotteries whose registration window has closed are drawn within a minute."""
     return lottery.draw_due()
+
+
+@daily
+@task()
+def remind_overdue_payments() -> int:
+    """A booking still unpaid when its payment method's time is up gets one reminder."""
+    return payments.remind_overdue()
 
 
 @task()

@@ -21,6 +21,7 @@ __all__ = [
     "entry_closed",
     "message",
     "offer_cancelled",
+    "payment_reminder",
     "place_offered",
     "public_url",
     "session_cancelled",
@@ -81,6 +82,16 @@ def send_booked(booking: Booking) -> None:
         _booking_context(booking),
         ics=calendar.feed([offer], name=offer.title),
         key=f"programme-booking-{booking.public_id}",  # sent once, however often the job runs
+    )
+
+
+def payment_reminder(booking: Booking) -> None:
+    """The payment is still open after the time the method gives (``payments``)."""
+    _send(
+        booking.email,
+        "payment_reminder",
+        _("Zahlungserinnerung: %(title)s") % {"title": booking.offer.title},
+        _booking_context(booking),
     )
 
 

@@ -4,7 +4,11 @@ vor Ort). A card or ePayBL provider is one more subclass of ``PaymentProvider``
 registered with ``register()``; see ``docs/payments.md``.
 """
 
+from datetime import datetime, timedelta
 from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
 
 from ...models import Booking, Offer
 from .base import PaymentProvider, register, registered
@@ -20,6 +24,7 @@ __all__ = [
     "provider",
     "register",
     "registered",
+    "remind_overdue",
 ]
 
 register(Transfer())
@@ -57,3 +62,31 @@ def after_cancel(status: str) -> str:
     if status == Booking.Payment.OPEN:
         return Booking.Payment.VOID
     return status
+
+
+def remind_overdue(now: datetime | None = None) -> int:
+    """One reminder for every active booking whose payment is still open when its method's
+    ``payment_days`` have passed (the daily job); returns how many were sent. The
+    conditional update makes it once per booking, however many workers run the job."""
+    from .. import notices
+
+    now = now or timezone.now()
+    sent = 0
+    for method, plugin in registered().items():
+        if not plugin.payment_days:
+            continue
+        overdue = Booking.objects.filter(
+            status=Booking.Status.BOOKED,
+            payment_status=Booking.Payment.OPEN,
+            payment_method=method,
+            payment_reminded_at__isnull=True,
+            created_at__lte=now - timedelta(days=plugin.payment_days),
+        ).select_related("offer__provider", "offer__venue")
+        for booking in overdue:
+            with transaction.atomic():
+                if Booking.objects.filter(pk=booking.pk, payment_reminded_at__isnull=True).update(
+                    payment_reminded_at=now
+                ):
+                    notices.payment_reminder(booking)
+                    sent += 1
+    return sent

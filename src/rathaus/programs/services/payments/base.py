@@ -17,6 +17,9 @@ class PaymentProvider:
     verbose_name: Any = ""
     # Shown to staff: can a booking's payment be marked by hand?
     staff_marks_payment: bool = True
+    # Days the payer has after booking; a payment still open then gets one reminder
+    # (``payments.remind_overdue``). None: paid at the offer itself, nothing to remind of.
+    payment_days: int | None = None
 
     def is_enabled(self, offer: Offer) -> bool:
         """Whether residents may choose this method for ``offer``."""

@@ -14,6 +14,7 @@ from .base import PaymentProvider
 class Transfer(PaymentProvider):
     identifier = "transfer"
     verbose_name = gettext_lazy("Überweisung")
+    payment_days = 14
 
     def is_enabled(self, offer: Offer) -> bool:
         return bool(offer.provider.iban and offer.provider.account_holder)
@@ -38,8 +39,8 @@ class Transfer(PaymentProvider):
     def instructions(self, booking: Booking, *, for_mail: bool = False) -> dict:
         provider = booking.offer.provider
         return {
-            "text": _("Bitte überweisen Sie %(amount)s innerhalb von 14 Tagen.")
-            % {"amount": euro(booking.total)},
+            "text": _("Bitte überweisen Sie %(amount)s innerhalb von %(days)s Tagen.")
+            % {"amount": euro(booking.total), "days": self.payment_days},
             "account_holder": provider.account_holder,
             "iban": provider.iban,
             "bic": provider.bic,
