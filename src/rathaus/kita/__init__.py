@@ -1,0 +1,1 @@
+"""Kita places: the allocation of daycare places by deferred acceptance (Kita-Platzvergabe)."""
