@@ -64,6 +64,16 @@ def join(client, user, offer, capture):
         return client.post(f"/angebote/{offer.slug}/warteliste/", {"people": [str(pk)]})
 
 
+def offered(small, capture):
+    """Emil waits for the one place, whose booking is then cancelled: it is offered to him."""
+    offer, first = small
+    user, client = resident("konto@beispiel.de", "Emil")
+    join(client, user, offer, capture)
+    with capture(execute=True):
+        bookings.cancel(first)
+    return offer, user, client, WaitlistEntry.objects.get(account=user)
+
+
 def test_a_parent_joins_the_waiting_list_of_a_full_offer(
     small, parent, parent_client, mail_dir, django_capture_on_commit_callbacks
 ):
@@ -214,12 +224,7 @@ def test_declining_passes_the_place_on_at_once(small, mail_dir, django_capture_o
 def test_an_offered_place_can_be_declined_from_my_bookings(
     small, mail_dir, django_capture_on_commit_callbacks
 ):
-    offer, first = small
-    user, client = resident("konto@beispiel.de", "Emil")
-    join(client, user, offer, django_capture_on_commit_callbacks)
-    with django_capture_on_commit_callbacks(execute=True):
-        bookings.cancel(first)
-    entry = WaitlistEntry.objects.get(account=user)
+    offer, _user, client, entry = offered(small, django_capture_on_commit_callbacks)
     html = client.get("/konto/buchungen/").content.decode()
     assert "Ein Platz ist für Sie reserviert" in html and "Platz ablehnen" in html
     with django_capture_on_commit_callbacks(execute=True):
@@ -237,12 +242,7 @@ def test_an_offered_place_can_be_declined_from_my_bookings(
 def test_an_offered_place_is_accepted_from_my_bookings_and_only_by_its_owner(
     small, mail_dir, django_capture_on_commit_callbacks
 ):
-    offer, first = small
-    user, client = resident("konto@beispiel.de", "Emil")
-    join(client, user, offer, django_capture_on_commit_callbacks)
-    with django_capture_on_commit_callbacks(execute=True):
-        bookings.cancel(first)
-    entry = WaitlistEntry.objects.get(account=user)
+    offer, user, client, entry = offered(small, django_capture_on_commit_callbacks)
     accept = f"/konto/warteliste/{entry.public_id}/annehmen/"
     html = client.get("/konto/buchungen/").content.decode()
     assert f'action="{accept}"' in html and "Platz annehmen" in html
@@ -275,12 +275,7 @@ def test_an_offered_place_is_accepted_from_my_bookings_and_only_by_its_owner(
 def test_an_offered_place_cannot_be_accepted_from_my_bookings_after_the_deadline(
     small, django_capture_on_commit_callbacks
 ):
-    offer, first = small
-    user, client = resident("konto@beispiel.de", "Emil")
-    join(client, user, offer, django_capture_on_commit_callbacks)
-    with django_capture_on_commit_callbacks(execute=True):
-        bookings.cancel(first)
-    entry = WaitlistEntry.objects.get(account=user)
+    offer, user, client, entry = offered(small, django_capture_on_commit_callbacks)
     WaitlistEntry.objects.filter(pk=entry.pk).update(
         offered_until=timezone.now() - timedelta(minutes=1)
     )

@@ -29,7 +29,7 @@ from rathaus.core import audit, capacity, metrics
 from rathaus.core.channels import Channel
 
 from ..models import Booking, BookingParticipant, Offer, Participant
-from . import notices, payments, waitlist
+from . import notices, participants, payments, waitlist
 
 __all__ = [
     "AlreadyBooked",
@@ -292,11 +292,8 @@ def _create(request: Request, places: int, now: datetime, *, status: str = "") -
     )
     for person in request.people:
         if person.account_holder and person.participant is None and request.account:
-            person.participant = Participant.objects.create(
-                account=request.account,
-                is_self=True,
-                name=person.name,
-                birth_year=person.birth_year,
+            person.participant = participants.make_self(
+                request.account, person.name, person.birth_year
             )
     BookingParticipant.objects.bulk_create(
         BookingParticipant(

@@ -21,6 +21,7 @@ __all__ = [
     "booked_ids",
     "for_account",
     "has_active_booking",
+    "make_self",
     "owned",
     "remember_birth_year",
     "remove",
@@ -65,6 +66,11 @@ def self_name(user: User) -> str:
     return user.full_name or user.email.split("@")[0]
 
 
+def make_self(user: User, name: str, birth_year: int | None) -> Participant:
+    """The holder's participant, made now (the database allows one per account)."""
+    return Participant.objects.create(account=user, is_self=True, name=name, birth_year=birth_year)
+
+
 def self_participant(user: User, birth_year: int | None = None) -> Participant:
     """The account holder as a participant (made on first use, with ``birth_year`` if given)."""
     found = Participant.objects.filter(account=user, is_self=True).first()
@@ -73,9 +79,7 @@ def self_participant(user: User, birth_year: int | None = None) -> Participant:
     _check_year(birth_year)
     try:
         with transaction.atomic():
-            return Participant.objects.create(
-                account=user, is_self=True, name=self_name(user), birth_year=birth_year
-            )
+            return make_self(user, self_name(user), birth_year)
     except IntegrityError:  # made by a parallel request of the same person
         return Participant.objects.get(account=user, is_self=True)
 
