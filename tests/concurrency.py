@@ -84,6 +84,21 @@ class Browser:
         return self._open(request)
 
 
+class AccountBrowser(Browser):
+    """A browser on the passkey host (``localhost``), where the pages of an account live: a
+    GET on 127.0.0.1 is sent there. ``http.cookiejar`` keeps the cookies of a host name
+    without a dot under ``<name>.local``, so the session cookie is filed there too."""
+
+    def __init__(self, base: str, *, signed_in_as: Client):
+        super().__init__(base.replace("127.0.0.1", "localhost"), signed_in_as=signed_in_as)
+
+    def _set_cookie(self, name: str, value: str) -> None:
+        self.jar.set_cookie(
+            Cookie(0, name, value, None, False, "localhost.local", False, False, "/", True,
+                   False, None, False, None, None, {})
+        )  # fmt: skip
+
+
 def at_once(jobs: Sequence[Callable[[], Callable[[], R]]]) -> list[R]:
     """Run every job's preparation in a thread of its own, then release their final requests
     together; returns what each final request returned, in the order of ``jobs``.

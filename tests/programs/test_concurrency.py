@@ -10,7 +10,6 @@ course being oversold on PostgreSQL, as pretix's
 """
 
 import re
-from http.cookiejar import Cookie
 
 import pytest
 from django.db import connection
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from rathaus.programs.models import Booking, BookingParticipant, Offer
-from tests.concurrency import Answer, Browser, at_once, guards_off
+from tests.concurrency import AccountBrowser, Answer, at_once, guards_off
 from tests.factories import UserFactory
 from tests.support import app_servers
 
@@ -59,21 +58,6 @@ def residents() -> list[Client]:
         client.force_login(user)
         clients.append(client)
     return clients
-
-
-class AccountBrowser(Browser):
-    """A browser on the passkey host (``localhost``), where the pages of an account live: a
-    GET on 127.0.0.1 is sent there. ``http.cookiejar`` keeps the cookies of a host name
-    without a dot under ``<name>.local``, so the session cookie is filed there too."""
-
-    def __init__(self, base: str, *, signed_in_as: Client):
-        super().__init__(base.replace("127.0.0.1", "localhost"), signed_in_as=signed_in_as)
-
-    def _set_cookie(self, name: str, value: str) -> None:
-        self.jar.set_cookie(
-            Cookie(0, name, value, None, False, "localhost.local", False, False, "/", True,
-                   False, None, False, None, None, {})
-        )  # fmt: skip
 
 
 def person(base: str, page: str, signed_in: Client):
