@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "rathaus.applications",
     "rathaus.appointments",
     "rathaus.programs",
+    "rathaus.kita",
 ]
 
 MIDDLEWARE = [
@@ -315,6 +316,9 @@ METRICS_DIR = Path(os.environ.get("METRICS_DIR") or VAR_DIR / "metrics")
 
 # --- Programmes (courses, culture, staff training) ------------------------------
 # How long a place offered from a waiting list is held for the person before it passes on.
+# Kita fairness audit: a group's offer rate may differ from what the criteria explain by
+# this much (0.05 = 5 percentage points) before it is flagged.
+KITA_FAIRNESS_THRESHOLD = float(os.environ.get("KITA_FAIRNESS_THRESHOLD", "0.05"))
 PROGRAMS_WAITLIST_CLAIM_HOURS = int(os.environ.get("PROGRAMS_WAITLIST_CLAIM_HOURS", "24"))
 
 # --- Rathaus --------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("rathaus.applications.urls")),
     path("", include("rathaus.appointments.urls")),
     path("", include("rathaus.programs.urls")),
+    path("", include("rathaus.kita.urls")),
     path("api/v1/", api.urls),
     path("verwaltung/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

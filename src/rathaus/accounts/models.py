@@ -183,6 +183,8 @@ class Role(models.TextChoices):
     DATA_STEWARD = "data_steward", _("Datenverantwortung")
     ADMINISTRATOR = "administrator", _("Administration")
     PROGRAM_MANAGER = "program_manager", _("Angebotsverwaltung")
+    KITA_MANAGER = "kita_manager", _("Kita-Leitung (Träger)")
+    KITA_PLANNER = "kita_planner", _("Kita-Platzvergabe (Jugendamt)")
 
 
 class StaffRole(models.Model):

@@ -47,6 +47,11 @@ ACTIONS: dict[str, set[str]] = {
     "programs.manage": {Role.PROGRAM_MANAGER},
     # Book offers for a caller or a visitor at the counter (any provider's offers).
     "programs.assist": {Role.CASEWORKER, Role.TEAM_LEAD, Role.PROGRAM_MANAGER},
+    # Provider-scoped (``scope_ids(…, "kita_provider")``): their Kitas and assigned children.
+    "kita.manage": {Role.KITA_MANAGER},
+    # The youth office: run rounds, see every registration, register for families.
+    "kita.allocate": {Role.KITA_PLANNER},
+    "kita.assist": {Role.KITA_PLANNER, Role.CASEWORKER, Role.TEAM_LEAD},
 }
 
 # Scopes other than offices (a programme provider, a Kita's Träger): the module that owns
