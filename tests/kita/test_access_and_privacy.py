@@ -126,3 +126,25 @@ def test_public_pages_show_the_kitas_and_the_rules(client, kitas, period):
     page = client.get("/kita/einrichtungen/test-sonne/").content.decode()
     assert "Gruppenform II (unter 3 Jahren), 45 Std.: 1 Platz" in page
     assert client.get("/kita/einrichtungen/", {"bezirk": "x" * 500}).status_code == 200
+
+
+def test_daycares_are_sorted_by_distance_from_the_familys_quarter(client, kitas):
+    """Sonne sits in Benrath's middle, Mond 2 km north of it, Stern in the Altstadt."""
+    from rathaus.offices.models import Quarter
+
+    benrath = Quarter.objects.get(name="Benrath")
+    altstadt = Quarter.objects.get(name="Altstadt")
+    for slug, (lat, lon) in {
+        "test-sonne": (benrath.latitude, benrath.longitude),
+        "test-mond": (benrath.latitude + 0.018, benrath.longitude),
+        "test-stern": (altstadt.latitude, altstadt.longitude),
+    }.items():
+        Daycare.objects.filter(slug=slug).update(latitude=lat, longitude=lon)
+    text = client.get(
+        "/kita/einrichtungen/", {"q": "Testkita", "wohnort": benrath.pk}
+    ).content.decode()
+    order = [text.index(name) for name in ("Sonnenschein", "Mondlicht", "Sternchen")]
+    assert order == sorted(order)
+    assert "ca. 0,0 km Luftlinie von Benrath" in text and "ca. 2,0 km Luftlinie" in text
+    wrong = client.get("/kita/einrichtungen/", {"wohnort": "Mars"}).content.decode()
+    assert "Bitte wählen Sie einen Stadtteil aus der Liste." in wrong

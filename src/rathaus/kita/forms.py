@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.forms import TextField
-from rathaus.offices.models import District
+from rathaus.offices.models import District, Quarter
 
 from .models import AuditAttributes, Daycare, GroupForm, Hours, Period
 
@@ -358,6 +358,13 @@ class FindForm(forms.Form):
         coerce=int,
         required=False,
         empty_value=None,
+    )
+    wohnort = forms.ModelChoiceField(
+        label=_("Nach Entfernung sortieren von (Ihr Stadtteil)"),
+        queryset=Quarter.objects.order_by("name"),
+        required=False,
+        empty_label=_("Nicht nach Entfernung sortieren"),
+        error_messages={"invalid_choice": _("Bitte wählen Sie einen Stadtteil aus der Liste.")},
     )
     art = forms.ChoiceField(
         label=_("Art"),

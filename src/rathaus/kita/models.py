@@ -136,6 +136,8 @@ class Daycare(models.Model):
     district = models.ForeignKey(
         District, verbose_name=_("Stadtbezirk"), on_delete=models.PROTECT, related_name="+"
     )
+    latitude = models.FloatField(_("Breitengrad"), null=True, blank=True)
+    longitude = models.FloatField(_("Längengrad"), null=True, blank=True)
     opens_at = models.TimeField(_("Öffnet um"))
     closes_at = models.TimeField(_("Schließt um"))
     languages = models.CharField(

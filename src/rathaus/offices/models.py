@@ -25,13 +25,16 @@ class District(models.Model):
 
 
 class Quarter(models.Model):
-    """A Stadtteil, part of one Stadtbezirk."""
+    """A Stadtteil, part of one Stadtbezirk. Its middle (WGS 84, roughly) lets a family
+    sort daycares by distance from where it lives without giving a street address."""
 
     number = models.CharField(_("Nummer"), max_length=3, unique=True)
     name = models.CharField(_("Name"), max_length=100)
     district = models.ForeignKey(
         District, verbose_name=_("Stadtbezirk"), on_delete=models.PROTECT, related_name="quarters"
     )
+    latitude = models.FloatField(_("Breitengrad (Mitte)"), null=True, blank=True)
+    longitude = models.FloatField(_("Längengrad (Mitte)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Stadtteil")

@@ -1,11 +1,17 @@
 """Finding daycares: by word, district, the child's age group, hours and kind, with the
 free places of the current period."""
 
+import math
+
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+
+from rathaus.offices.models import Quarter
 
 from ..models import Daycare, Period, Places
 
-__all__ = ["find", "places_by_daycare"]
+__all__ = ["by_distance", "distance_km", "find", "places_by_daycare", "total_places"]
+
+EARTH_KM = 6371.0
 
 
 def find(
@@ -59,3 +65,29 @@ def places_by_daycare(period: Period | None, daycares) -> dict[int, list[Places]
 
 def total_places(period: Period) -> int:
     return Places.objects.filter(period=period).aggregate(total=Sum("places"))["total"] or 0
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine): as the crow flies, which is what a family can
+    compare; the way by bus is for the map."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_KM * math.asin(math.sqrt(a))
+
+
+def by_distance(found: QuerySet[Daycare], home: Quarter) -> list[tuple[Daycare, float | None]]:
+    """The daycares nearest to the middle of the family's Stadtteil first (a city has a
+    few hundred: sorted here, not in SQL); those without coordinates last."""
+    if home.latitude is None or home.longitude is None:
+        return [(daycare, None) for daycare in found]
+    measured = [
+        (
+            daycare,
+            distance_km(home.latitude, home.longitude, daycare.latitude, daycare.longitude)
+            if daycare.latitude is not None and daycare.longitude is not None
+            else None,
+        )
+        for daycare in found
+    ]
+    return sorted(measured, key=lambda pair: (pair[1] is None, pair[1] or 0.0))

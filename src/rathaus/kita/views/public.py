@@ -45,8 +45,12 @@ def daycares(request: HttpRequest) -> HttpResponse:
         hours=filters.get("stunden"),
         kind=filters.get("art") or "",
     )
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("seite"))
-    places = finder.places_by_daycare(period, [d.pk for d in page])
+    home = filters.get("wohnort")
+    page = Paginator(finder.by_distance(found, home) if home else found, PAGE_SIZE).get_page(
+        request.GET.get("seite")
+    )
+    listed = list(page) if home else [(daycare, None) for daycare in page]
+    places = finder.places_by_daycare(period, [daycare.pk for daycare, _km in listed])
     query = request.GET.copy()
     query.pop("seite", None)
     return render(
@@ -55,7 +59,8 @@ def daycares(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "cards": [(d, places.get(d.pk, [])) for d in page],
+            "cards": [(d, places.get(d.pk, []), km) for d, km in listed],
+            "home": home,
             "period": period,
             "query": query.urlencode(),
         },

@@ -30,7 +30,13 @@ def load_districts() -> dict[int, District]:
         Quarter,
         "number",
         [
-            {"number": q["number"], "name": q["name"], "district": districts[d["number"]]}
+            {
+                "number": q["number"],
+                "name": q["name"],
+                "district": districts[d["number"]],
+                "latitude": q["latitude"],
+                "longitude": q["longitude"],
+            }
             for d in data
             for q in d["quarters"]
         ],
