@@ -16,6 +16,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AuditAttributes, FairnessReport, Outcome, Round
@@ -149,6 +150,6 @@ def labelled(figures: dict) -> list[dict]:
         ]
         if attribute["name"] == "district":
             for group in groups:
-                group["label"] = f"Stadtbezirk {group['value']}"
+                group["label"] = gettext("Stadtbezirk %(number)s") % {"number": group["value"]}
         result.append({**attribute, "label": str(label), "groups": groups})
     return result

@@ -23,8 +23,8 @@ ANONYMOUS = "anonymisiert"  # stored data, not a UI text
 def _registrations(user: User):
     return (
         Registration.objects.filter(account=user, anonymised_at=None)
-        .select_related("period", "district")
-        .prefetch_related("wishes__daycare")
+        .select_related("period", "district", "audit_attributes")
+        .prefetch_related("wishes__daycare", "outcomes__round", "outcomes__daycare")
         .order_by("created_at")
     )
 
@@ -44,17 +44,18 @@ def export(user: User) -> list[dict]:
             "parents_working": r.parents_working,
             "wishes": [w.daycare.name for w in r.wishes.all()],
             "audit_attributes": {
-                name: getattr(attributes, name)
-                for attributes in AuditAttributes.objects.filter(registration=r)
+                name: getattr(r.audit_attributes, name)
                 for name in ("nationality", "home_language", "gender")
-            },
+            }
+            if hasattr(r, "audit_attributes")
+            else {},
             "outcomes": [
                 {
                     "round": o.round.number,
                     "status": o.get_status_display(),
                     "daycare": o.daycare.name if o.daycare else None,
                 }
-                for o in r.outcomes.select_related("round", "daycare")
+                for o in r.outcomes.all()
             ],
             "registered_at": r.created_at.isoformat(),
         }
