@@ -3,6 +3,7 @@ import io
 import os
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -138,10 +139,16 @@ CHECKS = [
 
 class Command(BaseCommand):
     help = "Deployment self-check (`rathaus check`): Django's check --deploy plus our own."
+    # A module adds its own as ``selfchecks = [(name, function), …]`` on its AppConfig.
 
     def handle(self, **options) -> None:
         failures = 0
-        for name, check in CHECKS:
+        module_checks = [
+            check
+            for config in apps.get_app_configs()
+            for check in getattr(config, "selfchecks", ())
+        ]
+        for name, check in [*CHECKS, *module_checks]:
             status, detail = check()
             failures += status == FAIL
             style = {OK: self.style.SUCCESS, WARN: self.style.WARNING, FAIL: self.style.ERROR}
