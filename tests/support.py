@@ -1,5 +1,6 @@
 """What several test folders share: the demo city, and where Chromium and axe-core are."""
 
+import io
 import os
 import socket
 import subprocess
@@ -125,3 +126,14 @@ def metric(name: str, **labels: str) -> float:
             if sample.name == name and sample.labels == labels:
                 return sample.value
     return 0.0
+
+
+def modified_pdf(content: bytes) -> bytes:
+    """The same pages written anew with other metadata: looks alike, is not the same file."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(content)))
+    writer.add_metadata({"/Producer": "Ein Bearbeitungsprogramm"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

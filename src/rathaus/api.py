@@ -12,9 +12,11 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
+from rathaus.applications.api import router as applications_router
 from rathaus.appointments.api import router as appointments_router
 from rathaus.catalog.api import router as catalog_router
 from rathaus.core.api import ErrorOut, ValidationErrorOut
+from rathaus.ledger.api import router as ledger_router
 
 REF = "#/components/schemas/{model}"
 RETRY_AFTER = {
@@ -78,6 +80,8 @@ api = RathausAPI(
 )
 api.add_router("/", catalog_router)
 api.add_router("/", appointments_router)
+api.add_router("/", applications_router)
+api.add_router("/", ledger_router)
 
 
 @api.exception_handler(Http404)

@@ -1,8 +1,10 @@
 """The ``rathaus`` command.
 
-``rathaus demo [--scale N]``, ``rathaus serve``, ``rathaus worker``, ``rathaus check``
-and ``rathaus openapi`` are ours; every other word is passed to Django's management
-commands (``rathaus migrate``, ``rathaus createsuperuser`` …).
+``rathaus demo [--scale N]``, ``rathaus serve``, ``rathaus worker``, ``rathaus check``,
+``rathaus ledger …`` and ``rathaus openapi`` are ours; every other word is passed to
+Django's management commands (``rathaus migrate``, ``rathaus createsuperuser`` …).
+``rathaus verify`` runs without Django and without a database: anyone can check a
+Bescheid against the transparency log with it.
 """
 
 import os
@@ -13,10 +15,14 @@ ALIASES = {"check": "selfcheck"}
 
 
 def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "verify":
+        from rathaus.ledger.verifier import main as verify
+
+        sys.exit(verify(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.settings")
     from django.core.management import execute_from_command_line
 
-    args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in ALIASES:
         args[0] = ALIASES[args[0]]
     execute_from_command_line(["rathaus", *args])

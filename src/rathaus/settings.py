@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "rathaus.appointments",
     "rathaus.programs",
     "rathaus.kita",
+    "rathaus.ledger",
 ]
 
 MIDDLEWARE = [
@@ -320,6 +321,18 @@ METRICS_DIR = Path(os.environ.get("METRICS_DIR") or VAR_DIR / "metrics")
 # this much (0.05 = 5 percentage points) before it is flagged.
 KITA_FAIRNESS_THRESHOLD = float(os.environ.get("KITA_FAIRNESS_THRESHOLD", "0.05"))
 PROGRAMS_WAITLIST_CLAIM_HOURS = int(os.environ.get("PROGRAMS_WAITLIST_CLAIM_HOURS", "24"))
+
+# Transparency log: the Ed25519 signing key in the signed-note format
+# (PRIVATE+KEY+<name>+<id>+<key>, made by `rathaus ledger keygen`), from the environment or a
+# file – never from the database. Without either, the embedded demo makes one under var/.
+# LEDGER_PREVIOUS_KEYS lists the verifier keys of rotated-out signing keys (old checkpoints).
+LEDGER_SIGNING_KEY = os.environ.get("LEDGER_SIGNING_KEY", "")
+LEDGER_SIGNING_KEY_FILE = os.environ.get("LEDGER_SIGNING_KEY_FILE", "")
+LEDGER_PREVIOUS_KEYS = env_list("LEDGER_PREVIOUS_KEYS")
+# The log's name in checkpoints (C2SP origin line); by default the public host and path.
+LEDGER_ORIGIN = os.environ.get("LEDGER_ORIGIN", "")
+# Witnesses whose co-signatures the city shows: their verifier keys (C2SP cosignature/v1).
+LEDGER_WITNESS_KEYS = env_list("LEDGER_WITNESS_KEYS")
 
 # --- Rathaus --------------------------------------------------------------------
 RATHAUS = {

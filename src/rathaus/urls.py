@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("rathaus.appointments.urls")),
     path("", include("rathaus.programs.urls")),
     path("", include("rathaus.kita.urls")),
+    path("", include("rathaus.ledger.urls")),
     path("api/v1/", api.urls),
     path("verwaltung/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -27,6 +27,10 @@ PAGES = [
     "/termine/buergerbuero-bilk/?leistung=personalausweis-beantragen&personen=1",
     "/termine/regeln/",
     "/termine/anzeige/buergerbuero-bilk/",
+    "/bescheid-pruefen/",
+    "/transparenz/",
+    "/transparenz/leichte-sprache/",
+    "/transparenz/log/",
 ]
 
 
@@ -69,6 +73,8 @@ def test_form_errors_are_accessible_and_focused(page, city):
         "/termine/?leistung=personalausweis-beantragen&personen=1",
         "/termine/buergerbuero-bilk/?leistung=personalausweis-beantragen&personen=1",
         "/termine/anzeige/buergerbuero-bilk/",
+        "/transparenz/log/",
+        "/transparenz/",
     ],
 )
 def test_pages_reflow_at_400_percent_zoom(chromium, live_server, city, path):

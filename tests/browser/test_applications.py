@@ -1,7 +1,10 @@
 """Förderung Dachbegrünung end to end in Chromium: a resident applies online, a caseworker
 decides, the resident opens the Bescheid. axe-core on every page on the way."""
 
+import hashlib
 import io
+import subprocess
+import sys
 
 import pytest
 from pypdf import PdfReader
@@ -9,10 +12,13 @@ from pypdf import PdfReader
 from rathaus.accounts.models import Role
 from rathaus.accounts.services import staff
 from rathaus.applications.demo.filler import TINY_PDF, answers_for
-from rathaus.applications.models import Application
+from rathaus.applications.models import Application, Document
 from rathaus.catalog.models import Service
+from rathaus.ledger import keys
+from rathaus.ledger.services import sequencer
 from tests.accounts.conftest import link_in_last_mail
 from tests.factories import StaffFactory
+from tests.support import modified_pdf
 
 from .conftest import VirtualAuthenticator, assert_accessible
 
@@ -50,7 +56,9 @@ def fill_page(page, schema: dict, index: int) -> None:
                 )
 
 
-def test_dachbegruenung_from_application_to_bescheid(chromium, live_server, city, mail_dir):
+def test_dachbegruenung_from_application_to_bescheid(
+    chromium, live_server, city, mail_dir, tmp_path
+):
     service = Service.objects.get(slug="foerderung-dachbegruenung")
     resident = chromium.new_context(locale="de-DE", base_url=live_server.url)
     page = resident.new_page()
@@ -133,8 +141,49 @@ def test_dachbegruenung_from_application_to_bescheid(chromium, live_server, city
     assert_accessible(page)
     page.goto("/bescheid-pruefen/")
     assert_accessible(page)
+    check_the_bescheid_against_the_log(page, live_server, response.body(), tmp_path)
     resident.close()
     office.close()
+
+
+def check_the_bescheid_against_the_log(page, live_server, content: bytes, folder) -> None:
+    """The PDF verifies on /bescheid-pruefen/ and with ``rathaus verify`` (also by its code);
+    a modified copy does not."""
+    sequencer.sequence_all()  # what the worker does after the decision's commit
+    document = Document.objects.get(sha256=hashlib.sha256(content).hexdigest())
+    original, copy = folder / "bescheid.pdf", folder / "bescheid-bearbeitet.pdf"
+    original.write_bytes(content)
+    copy.write_bytes(modified_pdf(content))
+    for upload, verdict in (
+        (original, "Echt: ausgestellt am"),
+        (copy, "Achtung: Die Datei stimmt nicht mit dem Bescheid überein."),
+    ):
+        page.goto("/bescheid-pruefen/")
+        page.get_by_label("oder der Bescheid als PDF-Datei").set_input_files(str(upload))
+        page.get_by_role("button", name="Prüfen").click()
+        page.get_by_text(verdict).wait_for()
+        assert_accessible(page)
+    vkey = keys.signer().verifier_key()
+    for target, expected in ((original, 0), (document.verification_code, 0), (copy, 1)):
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "rathaus.cli",
+                "verify",
+                str(target),
+                "--url",
+                live_server.url,
+                "--vkey",
+                vkey,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert run.returncode == expected, (target, run.stdout, run.stderr)
+        if expected == 0:
+            assert f"Echt: bescheid {document.application.reference}" in run.stdout
 
 
 def test_a_question_for_one_answer_appears_only_with_that_answer(chromium, live_server, city):

@@ -16,6 +16,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from rathaus import ledger
+from rathaus.ledger.models import Entry
+from rathaus.ledger.services import sequencer
 from rathaus.programs import draw as drawing
 from rathaus.programs.models import Booking, LotteryEntry, Offer, Participant, WaitlistEntry
 from rathaus.programs.services import backoffice, booking, lottery, waitlist
@@ -371,6 +374,23 @@ def test_the_database_draw_agrees_with_the_standalone_program(raffle, mail_dir):
     won = sum(r["places"] for r in stored if r["won"])
     assert raffle.taken == won <= raffle.capacity
     assert raffle.lottery_drawn_at is not None
+
+
+@pytest.mark.django_db
+def test_the_published_list_s_hash_goes_into_the_transparency_log_with_the_draw(raffle, client):
+    for n in range(4):
+        entrant(raffle, n)
+    drawn(raffle)
+    download = client.get(f"/angebote/{raffle.slug}/verlosung.json")
+    digest = hashlib.sha256(download.content).hexdigest()
+    assert json.loads(download.content) == json.loads(json.dumps(lottery.input_list(raffle)))
+    assert ledger.standing(digest).pending
+    sequencer.sequence_all()
+    entry = Entry.objects.get(sha256=digest)
+    assert entry.kind == "lottery" and entry.reference == f"Verlosung {raffle.slug}"
+    assert raffle.provider.name in entry.record
+    page = client.get(f"/angebote/{raffle.slug}/verlosung/").content.decode()
+    assert f"im Transparenzlog der Stadt (Eintrag Nr. {entry.index})" in page
 
 
 def test_losers_wait_in_draw_order(raffle):

@@ -5,17 +5,21 @@ or a levy such as the yearly Hundesteuer computed from the answers), and keeps t
 legal remedy, the closing and the verification block together on its last page.
 
 The code and the document's SHA-256 are stored together; ``verify`` lets anyone
-check a Bescheid by its code (and, given the file, that it is unchanged). The
-transparency ledger will anchor the same pair.
+check a Bescheid by its code or by the file itself. In the same transaction the
+document's hash and Aktenzeichen go into the transparency log (never the resident's
+name), so that anyone can check later that the city issued exactly this file.
 """
 
 import base64
 import hashlib
+import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import pypdf
 import segno
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +29,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rathaus import ledger
 from rathaus.accounts.models import User
 from rathaus.core import audit, pdf
 from rathaus.core.locking import for_update
@@ -89,6 +94,13 @@ def decide(
         content = render_decision(locked, decision, code)
         document = store_pdf(locked, Document.Kind.DECISION, content, verification_code=code)
         Application.objects.filter(pk=locked.pk).update(decided_at=timezone.now())
+        ledger.record(
+            "bescheid",
+            locked.reference,
+            document.sha256,
+            office=locked.office.name if locked.office else settings.RATHAUS["CITY_NAME"],
+            issued_at=document.created_at,
+        )
         cases.change_status(locked, S.DECIDED, by=by, comment=decision.get_kind_display())
         events.record(locked, Event.Kind.DECISION, by=by, text=decision.get_kind_display())
         audit.record(
@@ -248,19 +260,58 @@ def amounts_of(application: Application, decision: Decision) -> Amounts | None:
 
 @dataclass(frozen=True)
 class Verification:
+    """What the city knows of a Bescheid: the document (if the code or file is one), whether
+    a given file is exactly it, and what the transparency log says about it."""
+
     document: Document | None
     matches_file: bool | None
+    ledger: Any = None
+
+    @property
+    def log_entry(self) -> dict:
+        return self.ledger.record if self.ledger else {}
+
+
+def _decisions():
+    return Document.objects.select_related(
+        "application", "application__service", "application__office"
+    ).filter(kind=Document.Kind.DECISION)
+
+
+def _found(document: Document | None, matches_file: bool | None) -> Verification:
+    standing = ledger.standing(document.sha256) if document else None
+    return Verification(document=document, matches_file=matches_file, ledger=standing)
 
 
 def verify(code: str, file_bytes: bytes | None = None) -> Verification:
     """Is there a Bescheid with this code, and (with a file) is the file exactly it?"""
-    document = (
-        Document.objects.select_related("application", "application__service")
-        .filter(verification_code=normalise_code(code), kind=Document.Kind.DECISION)
-        .first()
-    )
+    document = _decisions().filter(verification_code=normalise_code(code)).first()
     if document is None or file_bytes is None:
-        return Verification(document=document, matches_file=None)
-    return Verification(
-        document=document, matches_file=hashlib.sha256(file_bytes).hexdigest() == document.sha256
-    )
+        return _found(document, None)
+    return _found(document, hashlib.sha256(file_bytes).hexdigest() == document.sha256)
+
+
+# The verification address printed on every Bescheid ends in its code.
+CODE_IN_TEXT = re.compile(r"bescheid-pruefen/([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})")
+
+
+def verify_file(file_bytes: bytes, code: str = "") -> Verification:
+    """A file alone: the Bescheid it is, by its fingerprint; else the one whose code it
+    carries (given, or read from the PDF's text) – then the file was changed."""
+    document = _decisions().filter(sha256=hashlib.sha256(file_bytes).hexdigest()).first()
+    if document is not None:
+        return _found(document, True)
+    code = normalise_code(code) if code else code_in_pdf(file_bytes)
+    document = _decisions().filter(verification_code=code).first() if code else None
+    return _found(document, False)
+
+
+def code_in_pdf(file_bytes: bytes) -> str:
+    """The verification code printed on the last page, if the file is a readable PDF."""
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(file_bytes))
+        text = reader.pages[-1].extract_text() if reader.pages else ""
+    except Exception:  # any broken or hostile file is simply not a Bescheid
+        return ""
+    found = CODE_IN_TEXT.search(text.replace("\n", ""))
+    return found.group(1) if found else ""

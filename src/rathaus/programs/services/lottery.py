@@ -9,7 +9,8 @@ Why it can be trusted: the seed is fixed before anyone enters and only its SHA-2
 *Prüfwert*) is shown until the draw; afterwards the seed, the input list (pseudonyms only)
 and the result are published, and ``rathaus/programs/draw.py`` – standard library only –
 draws again from that list. The draw here calls the very same function. ``docs/lottery.md``
-describes the algorithm for anyone who wants to write their own.
+describes the algorithm for anyone who wants to write their own. The published list's
+SHA-256 goes into the transparency log with the draw, so it cannot be changed later.
 
 The draw runs once (a conditional update on ``lottery_drawn_at IS NULL``), in one
 transaction: the winners' places are taken with one conditional update (never more than
@@ -18,11 +19,14 @@ the capacity), the winners get bookings, the others the waiting list in draw ord
 
 import copy
 import dataclasses
+import hashlib
+import json
 import logging
 import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,6 +34,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from rathaus import ledger
 from rathaus.accounts.models import User
 from rathaus.core import audit, locking, mail
 
@@ -47,10 +52,12 @@ __all__ = [
     "ensure_seed",
     "enter",
     "entry_for",
+    "in_ledger",
     "input_list",
     "priorities",
     "pseudonym",
     "publish_to_ledger",
+    "published_bytes",
     "result",
     "state",
     "withdraw",
@@ -474,16 +481,27 @@ def draw_due(now: datetime | None = None) -> int:
     return drawn
 
 
+def published_bytes(offer: Offer) -> bytes:
+    """The published list as the file people download (``verlosung-<angebot>.json``)."""
+    return json.dumps(input_list(offer), indent=1, cls=DjangoJSONEncoder).encode()
+
+
+def in_ledger(offer: Offer):
+    """What the transparency log says about the published list (``ledger.standing``)."""
+    return ledger.standing(hashlib.sha256(published_bytes(offer)).hexdigest())
+
+
 def publish_to_ledger(offer: Offer) -> None:
-    """The one place where a drawn lottery goes into the transparency ledger (issue 11).
-
-    Called inside the draw's transaction, after the result is stored. Does nothing yet;
-    when ``rathaus.ledger`` exists, add here::
-
-        ledger.record("programs.lottery.drawn", subject=offer.public_id, data=input_list(offer))
-
-    so the published list (seed, pseudonymised entries, result) is fixed in the ledger.
-    """
+    """The drawn list (seed, pseudonymised entries, result) goes into the transparency log
+    in the draw's transaction: its SHA-256 is fixed, so the list cannot be changed later
+    without anyone who downloads it noticing."""
+    ledger.record(
+        "lottery",
+        f"Verlosung {offer.slug}",
+        hashlib.sha256(published_bytes(offer)).hexdigest(),
+        office=offer.provider.name,
+        issued_at=offer.lottery_drawn_at,
+    )
 
 
 def _mail(entry: LotteryEntry, template: str, subject: str, **context) -> None:

@@ -7,7 +7,7 @@ from functools import cache
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -98,6 +98,7 @@ def _page(request: HttpRequest, offer: Offer, *, error: str = "", status: int = 
         .exclude(status=LotteryEntry.Status.WITHDRAWN)
         .count(),
         "rows": _rows(document, mine),
+        "in_log": lottery.in_ledger(offer) if offer.lottery_drawn_at else None,
         "mine": mine,
         "can_draw": current == "closed" and _manages(request.user, offer),
         "filename": filename,
@@ -117,7 +118,7 @@ def published(request: HttpRequest, slug: str) -> HttpResponse:
 def published_json(request: HttpRequest, slug: str) -> HttpResponse:
     """The input of ``draw.py``: after the draw with seed, entries and result."""
     offer = _offer(request, slug)
-    return JsonResponse(lottery.input_list(offer), json_dumps_params={"indent": 1})
+    return HttpResponse(lottery.published_bytes(offer), content_type="application/json")
 
 
 def _request(request: HttpRequest, offer: Offer, form: LotteryForm) -> booking.Request:
