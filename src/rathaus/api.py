@@ -31,6 +31,10 @@ INVALID = {
     "description": "A parameter is missing or invalid; `errors` says which and why.",
     "content": {"application/json": {"schema": {"$ref": REF.format(model="ValidationErrorOut")}}},
 }
+UNREADABLE = {
+    "description": "The request body is not JSON.",
+    "content": {"application/json": {"schema": {"$ref": REF.format(model="ErrorOut")}}},
+}
 BUSY = {
     "description": "Too busy to answer in time; try again after `Retry-After` seconds.",
     "headers": RETRY_AFTER,
@@ -54,6 +58,8 @@ class RathausAPI(NinjaAPI):
                 responses = operation["responses"]
                 if _can_be_invalid(operation):
                     responses.setdefault(422, INVALID)
+                if "requestBody" in operation:
+                    responses.setdefault(400, UNREADABLE)
                 responses.setdefault(503, BUSY)
                 if 429 in responses:
                     responses[429].setdefault("headers", RETRY_AFTER)

@@ -97,7 +97,9 @@ def answer(base: str, registration, signed_in: Client, choice: str):
 
 def race_for_the_answer(period, registration, **env):
     family = registration.account
-    clients = [verified_client(family) for _ in range(4)]
+    # Eight answers at once: without the condition, two of them reading the offer as open
+    # before either commits is then likely even on a busy machine (the control run needs it).
+    clients = [verified_client(family) for _ in range(8)]
     with app_servers(2, workers=2, env={"GUNICORN_CMD_ARGS": "--threads 4", **env}) as bases:
         at_once(
             [

@@ -10,11 +10,11 @@ import pytest
 
 from rathaus import ledger
 from rathaus.ledger import keys, merkle
-from rathaus.ledger.models import Checkpoint, Cosignature, WitnessedLog
+from rathaus.ledger.models import Checkpoint, Cosignature, Entry, WitnessedLog
 from rathaus.ledger.note import Checkpoint as CheckpointBody
 from rathaus.ledger.note import Signer, Verifier, open_note, sign_checkpoint
 from rathaus.ledger.services import sequencer, witness
-from rathaus.ledger.verifier import VerificationError
+from rathaus.ledger.verifier import LogClient, VerificationError, verify_digest
 
 from .conftest import put_and_sequence
 
@@ -174,3 +174,60 @@ def test_the_witness_command_says_what_went_wrong(live_server, a_witness, tmp_pa
             "--key-file",
             str(key_file),
         )
+
+
+def _change_entry(entry, other):
+    forged = entry.record.replace(entry.sha256[:8], "00000000")
+    Entry.objects.filter(index=entry.index).update(record=forged)
+
+
+def _reorder(entry, other):
+    Entry.objects.filter(index=entry.index).update(record=other.record, sha256=other.sha256)
+    Entry.objects.filter(index=other.index).update(record=entry.record, sha256=entry.sha256)
+
+
+def _delete(entry, other):
+    Entry.objects.filter(index=entry.index).delete()
+
+
+def _replace_checkpoint(entry, other):
+    latest = Checkpoint.objects.first()
+    body = CheckpointBody(origin=keys.origin(), size=latest.size, root=merkle.leaf_hash(b"x"))
+    Checkpoint.objects.filter(pk=latest.pk).update(note=sign_checkpoint(body, keys.signer()))
+
+
+def _forge_signature(entry, other):
+    latest = Checkpoint.objects.first()
+    body, line = latest.note.rsplit("— ", 1)
+    name, value = line.split(" ")
+    forged = value[:20] + ("A" if value[20] != "A" else "B") + value[21:]
+    Checkpoint.objects.filter(pk=latest.pk).update(note=f"{body}— {name} {forged}")
+
+
+def _sign_with_another_key(entry, other):
+    latest = Checkpoint.objects.first()
+    body = CheckpointBody(origin=keys.origin(), size=latest.size, root=bytes(latest.root))
+    stranger = Signer.generate(keys.origin())
+    Checkpoint.objects.filter(pk=latest.pk).update(note=sign_checkpoint(body, stranger))
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        _change_entry,
+        _reorder,
+        _delete,
+        _replace_checkpoint,
+        _forge_signature,
+        _sign_with_another_key,
+    ],
+)
+def test_the_verifier_notices_every_kind_of_tampering(live_server, tamper):
+    digests = put_and_sequence(6, "TAMPER")
+    entry, other = (Entry.objects.get(sha256=digests[n]) for n in (2, 4))
+    client = LogClient(live_server.url)
+    verifier = keys.signer().verifier()
+    assert verify_digest(client, verifier, entry.sha256).index == entry.index
+    tamper(entry, other)
+    with pytest.raises(VerificationError):
+        verify_digest(client, verifier, entry.sha256)

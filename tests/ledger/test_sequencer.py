@@ -8,7 +8,7 @@ from django.db import transaction
 
 from rathaus import ledger
 from rathaus.applications.models import Document
-from rathaus.ledger import keys, merkle, tiles
+from rathaus.ledger import demo, keys, merkle, tiles
 from rathaus.ledger.models import Checkpoint, Entry, LogState, Pending
 from rathaus.ledger.note import open_checkpoint
 from rathaus.ledger.services import audit, proofs, sequencer
@@ -121,6 +121,10 @@ def test_the_demo_city_s_bescheide_are_in_the_log_and_the_log_is_intact():
     assert decisions.exists()
     logged = set(Entry.objects.filter(kind="bescheid").values_list("sha256", flat=True))
     assert set(decisions.values_list("sha256", flat=True)) <= logged
+    archive = Entry.objects.filter(reference__startswith=demo.ARCHIVE_PREFIX)
+    assert archive.count() == demo.ARCHIVE_PER_SCALE  # so the tiles hold full tiles
+    demo.load(scale=1, log=lambda *_: None)  # a second `rathaus demo` adds no archive
+    assert archive.count() == demo.ARCHIVE_PER_SCALE
     assert Checkpoint.objects.exists()
     assert audit.audit() == []
 

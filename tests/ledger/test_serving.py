@@ -151,13 +151,13 @@ def test_a_cosignature_from_an_unlisted_witness_or_on_a_foreign_checkpoint_is_re
         {"checkpoint": body, "cosignature": line},
         content_type="application/json",
     )
-    assert answer.status_code == 400 and "does not verify" in answer.json()["detail"]
+    assert answer.status_code == 403 and "does not verify" in answer.json()["detail"]
     answer = client.post(
         "/api/v1/transparenz/kosignaturen",
         {"checkpoint": "nonsense\n", "cosignature": line},
         content_type="application/json",
     )
-    assert answer.status_code == 400 and "Not a checkpoint" in answer.json()["detail"]
+    assert answer.status_code == 404 and "Not a checkpoint" in answer.json()["detail"]
 
 
 def test_the_log_page_shows_the_checkpoint_and_the_newest_entries(client, served):

@@ -147,15 +147,17 @@ def consistency(request: HttpRequest, params: Query[ConsistencyParams]) -> dict:
 
 @router.post(
     "/transparenz/kosignaturen",
-    response={201: CosignatureOut, 400: ErrorOut},
+    response={201: CosignatureOut, 403: ErrorOut, 404: ErrorOut},
     summary="Hand in a witness's co-signature",
 )
 def cosign(request: HttpRequest, body: CosignatureIn) -> Status:
     """A witness the city lists co-signed one of this log's checkpoints (C2SP
-    tlog-cosignature). 400 when the witness is unknown, the checkpoint is not ours or the
-    signature does not verify."""
+    tlog-cosignature). 404 when the checkpoint is not one this log signed; 403 when the
+    co-signature does not verify with the key of a witness the city lists."""
     try:
         taken = witness.take_cosignature(body.checkpoint, body.cosignature)
+    except witness.UnknownCheckpoint as unknown:
+        raise HttpError(404, str(unknown)) from unknown
     except witness.CosignatureRejected as rejected:
-        raise HttpError(400, str(rejected)) from rejected
+        raise HttpError(403, str(rejected)) from rejected
     return Status(201, {"witness": taken.witness, "tree_size": taken.checkpoint.size})

@@ -14,9 +14,8 @@ class LedgerConfig(AppConfig):
         return [("Transparenzlog-Schlüssel", keys.check)]
 
     def load_demo(self, *, scale: int, log) -> None:
-        """Called by ``rathaus demo`` after every producer: the demo's records are appended
-        and signed, so the log pages and tiles show a real log."""
-        from .services.sequencer import sequence_all
+        """Called by ``rathaus demo`` after every producer: the demo's records (and an
+        archive of 2025) are appended and signed, so pages and tiles show a real log."""
+        from .demo import load
 
-        appended = sequence_all(progress=log)
-        log(f"Transparenzlog: {appended} Einträge aufgenommen und signiert.")
+        load(scale=scale, log=log)

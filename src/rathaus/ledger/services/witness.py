@@ -69,16 +69,20 @@ class CosignatureRejected(ValueError):
     """Why a co-signature was not taken (English: the API says it)."""
 
 
+class UnknownCheckpoint(CosignatureRejected):
+    """The co-signed text is not a checkpoint this log signed."""
+
+
 def take_cosignature(checkpoint_body: str, line: str) -> Cosignature:
     """Keep a witness's co-signature on one of our checkpoints, if the witness is one the
     city lists (``LEDGER_WITNESS_KEYS``) and the signature checks."""
     try:
         body = CheckpointBody.parse(checkpoint_body)
     except NoteError as error:
-        raise CosignatureRejected(f"Not a checkpoint: {error}") from error
+        raise UnknownCheckpoint(f"Not a checkpoint: {error}") from error
     ours = Checkpoint.objects.filter(size=body.size, root=body.root).first()
     if ours is None or body.origin != keys.origin():
-        raise CosignatureRejected("This log never signed that checkpoint.")
+        raise UnknownCheckpoint("This log never signed that checkpoint.")
     message = body.body() + "\n" + line.strip() + "\n"
     try:
         note = open_note(message, keys.witnesses())
