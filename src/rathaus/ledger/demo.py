@@ -41,7 +41,7 @@ def load(*, scale: int, log: Callable[[str], object]) -> None:
 
 def _archive(count: int) -> None:
     """Bescheide of 2025 on working days between 8 and 16 o'clock, in order of issue."""
-    chance = random.Random(2025)
+    chance = random.Random(2025)  # noqa: S311 -- demo data, reproducible on purpose
     start = datetime(2025, 1, 2, 7, 0, tzinfo=UTC)
     step = timedelta(days=360) / count
     with transaction.atomic():
