@@ -25,12 +25,13 @@ def missing_browser_requirements() -> list[str]:
     return missing
 
 
-def load_demo_city() -> None:
-    """Every module's demo data, in INSTALLED_APPS order, as ``rathaus demo`` loads it."""
+def load_demo_city(without: set[str] = frozenset()) -> None:
+    """Every module's demo data (but the app labels ``without``), in INSTALLED_APPS order,
+    as ``rathaus demo`` loads it."""
     from django.apps import apps
 
     for config in apps.get_app_configs():
-        if loader := getattr(config, "load_demo", None):
+        if config.label not in without and (loader := getattr(config, "load_demo", None)):
             loader(scale=1, log=lambda *_: None)
 
 

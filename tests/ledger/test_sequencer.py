@@ -4,13 +4,14 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from rathaus import ledger
 from rathaus.applications.models import Document
 from rathaus.ledger import demo, keys, merkle, tiles
 from rathaus.ledger.models import Checkpoint, Entry, LogState, Pending
-from rathaus.ledger.note import open_checkpoint
+from rathaus.ledger.note import Signer, open_checkpoint
 from rathaus.ledger.services import audit, proofs, sequencer
 from rathaus.ledger.services.records import RecordError, canonical
 
@@ -162,3 +163,40 @@ def test_a_rotated_key_signs_a_fresh_checkpoint_and_old_ones_stay_verifiable(
         assert audit.audit() == []
     finally:
         keys.signer.cache_clear()
+
+
+def test_keygen_writes_a_private_key_file_once_and_prints_the_verifier_key(tmp_path, capsys):
+    path = tmp_path / "ledger.key"
+    call_command(
+        "ledger", "keygen", "--name", "rathaus.example/transparenz/log", "--out", str(path)
+    )
+    out = capsys.readouterr().out
+    signer = Signer.from_private_key(path.read_text().strip())
+    assert signer.name == "rathaus.example/transparenz/log"
+    assert signer.verifier_key() in out and "LEDGER_PREVIOUS_KEYS" in out
+    assert path.stat().st_mode & 0o777 == 0o600
+    with pytest.raises(CommandError, match="gibt es schon"):
+        call_command("ledger", "keygen", "--out", str(path))
+
+
+def test_rathaus_check_names_where_the_log_key_comes_from(settings, tmp_path, capsys):
+    assert keys.check()[0] == "WARNUNG"  # generated into the data folder
+    path = tmp_path / "ledger.key"
+    path.write_text(keys.signer().private_key())
+    settings.LEDGER_SIGNING_KEY_FILE = str(path)
+    keys.signer.cache_clear()
+    try:
+        assert keys.check() == ("OK", f"aus {path}")
+        settings.LEDGER_ORIGIN = "anderes.example/log"
+        assert keys.check()[0] == "WARNUNG"
+        settings.LEDGER_SIGNING_KEY_FILE = str(tmp_path / "fehlt.key")
+        keys.signer.cache_clear()
+        assert keys.check()[0] == "FEHLER"
+    finally:
+        keys.signer.cache_clear()
+
+
+def test_the_sequence_command_says_how_many_it_took(capsys):
+    put(3, "COMMAND")
+    call_command("ledger", "sequence")
+    assert "3 Einträge aufgenommen" in capsys.readouterr().out
