@@ -134,3 +134,22 @@ def test_control_run_without_the_lock_two_sequencers_collide(monkeypatch):
         assert errors, "without the lock both sequencers should take the same leaf indices"
     else:
         assert errors == [] and sum(appended) == 6_000
+
+
+def test_a_committed_record_is_sequenced_by_the_task_its_commit_queues():
+    """``record`` queues the sequencing task on commit (run at once in the tests' task
+    backend); a worker would run it within its polling interval."""
+    digests = put(2, "QUEUED")
+    assert set(
+        Entry.objects.filter(reference__startswith="QUEUED").values_list("sha256", flat=True)
+    ) == set(digests)
+
+
+def test_the_every_minute_run_takes_what_a_lost_task_left():
+    from rathaus.core import periodic
+
+    _worker_is_down()
+    put(3, "MINUTE")
+    assert not Entry.objects.filter(reference__startswith="MINUTE").exists()
+    assert "rathaus.ledger.tasks.sequence_every_minute" in periodic.run_frequent(force=True)
+    assert Entry.objects.filter(reference__startswith="MINUTE").count() == 3
