@@ -108,6 +108,18 @@ def _check_line(line: str, what: str) -> None:
     _utf8(line, what)
 
 
+def _key_parts(text: str, what: str, layout: str) -> tuple[str, str, bytes]:
+    """Name, key ID (hex) and decoded key of ``<name>+<key ID hex>+<base64>``."""
+    name, plus, rest = text.partition("+")
+    key_id_hex, plus_again, key_b64 = rest.partition("+")
+    if not plus or not plus_again:
+        raise NoteError(f"a {what} reads {layout}")
+    _check_key_name(name)
+    if not _KEY_ID_HEX.fullmatch(key_id_hex):
+        raise NoteError(f"the key ID of a {what} is 8 lowercase hex digits")
+    return name, key_id_hex, _b64decode(key_b64, what)
+
+
 def _key_id(name: str, typed_key: bytes) -> bytes:
     """SHA-256(name || 0x0A || type || public key)[:4], as signed-note recommends and Go does."""
     return hashlib.sha256(name.encode("utf-8") + b"\n" + typed_key).digest()[:4]
@@ -178,14 +190,7 @@ class Verifier:
     @classmethod
     def from_verifier_key(cls, vkey: str) -> "Verifier":
         """Read ``<name>+<key ID hex>+<base64(type || public key)>`` (a vkey)."""
-        name, plus, rest = vkey.partition("+")
-        key_id_hex, plus_again, key_b64 = rest.partition("+")
-        if not plus or not plus_again:
-            raise NoteError("a verifier key reads <name>+<key ID>+<key>")
-        _check_key_name(name)
-        if not _KEY_ID_HEX.fullmatch(key_id_hex):
-            raise NoteError("the key ID of a verifier key is 8 lowercase hex digits")
-        typed_key = _b64decode(key_b64, "verifier key")
+        name, key_id_hex, typed_key = _key_parts(vkey, "verifier key", "<name>+<key ID>+<key>")
         if not typed_key:
             raise NoteError("verifier key is empty")
         verifier = cls(name, typed_key[1:], typed_key[0])
@@ -247,14 +252,9 @@ class Signer:
         """
         if not text.startswith(_PRIVATE_PREFIX):
             raise NoteError("a private key starts with PRIVATE+KEY+")
-        name, plus, rest = text.removeprefix(_PRIVATE_PREFIX).partition("+")
-        key_id_hex, plus_again, key_b64 = rest.partition("+")
-        if not plus or not plus_again:
-            raise NoteError("a private key reads PRIVATE+KEY+<name>+<key ID>+<key>")
-        _check_key_name(name)
-        if not _KEY_ID_HEX.fullmatch(key_id_hex):
-            raise NoteError("the key ID of a private key is 8 lowercase hex digits")
-        typed_seed = _b64decode(key_b64, "private key")
+        name, key_id_hex, typed_seed = _key_parts(
+            text.removeprefix(_PRIVATE_PREFIX), "private key", "PRIVATE+KEY+<name>+<key ID>+<key>"
+        )
         if len(typed_seed) != 33 or typed_seed[0] != ED25519:
             raise NoteError("a private key holds the type 0x01 and a 32-byte Ed25519 seed")
         signer = cls(name, typed_seed[1:])
