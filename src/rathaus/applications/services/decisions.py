@@ -265,11 +265,7 @@ class Verification:
 
     document: Document | None
     matches_file: bool | None
-    ledger: Any = None
-
-    @property
-    def log_entry(self) -> dict:
-        return self.ledger.record if self.ledger else {}
+    ledger: Any = None  # ledger.standing(): in the log and checked, waiting, or absent
 
 
 def _decisions():
