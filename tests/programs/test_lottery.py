@@ -391,6 +391,10 @@ def test_the_published_list_s_hash_goes_into_the_transparency_log_with_the_draw(
     assert raffle.provider.name in entry.record
     page = client.get(f"/angebote/{raffle.slug}/verlosung/").content.decode()
     assert f"im Transparenzlog der Stadt (Eintrag Nr. {entry.index})" in page
+    # What was drawn stays published as it was, whatever the provider edits afterwards.
+    Offer.objects.filter(pk=raffle.pk).update(capacity=raffle.capacity + 5, lottery_priorities=[])
+    again = client.get(f"/angebote/{raffle.slug}/verlosung.json")
+    assert again.content == download.content
 
 
 def test_losers_wait_in_draw_order(raffle):

@@ -221,6 +221,9 @@ class Offer(models.Model):
     )
     lottery_seed = models.CharField(_("Startwert der Verlosung"), max_length=64, blank=True)
     lottery_drawn_at = models.DateTimeField(_("Verlost am"), null=True, blank=True)
+    # The published list as drawn (seed, entries, result), kept unchanged: later edits of
+    # the offer (capacity, priority groups) must not change what was published and logged.
+    lottery_list = models.JSONField(null=True, blank=True, editable=False)
 
     price = models.DecimalField(
         _("Preis je Person"), max_digits=8, decimal_places=2, default=Decimal("0.00")

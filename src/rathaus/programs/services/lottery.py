@@ -291,6 +291,8 @@ def result(offer: Offer) -> list[dict]:
 def input_list(offer: Offer) -> dict:
     """The published list: before the draw the commitment only; after it the seed, every
     entry that took part (pseudonymised) and the result – the input of ``draw.py``."""
+    if offer.lottery_list is not None:
+        return offer.lottery_list
     document = {**_document(offer, [], seed=""), "commitment": commitment(offer)}
     if not offer.lottery_drawn_at:
         return document
@@ -434,8 +436,11 @@ def draw(offer: Offer, now: datetime | None = None, *, by: User | None = None) -
                 "commitment": drawing.commitment(fresh.lottery_seed),
             },
         )
+        fresh.lottery_list = input_list(fresh)
+        Offer.objects.filter(pk=fresh.pk).update(lottery_list=fresh.lottery_list)
         publish_to_ledger(fresh)
     offer.lottery_drawn_at = now
+    offer.lottery_list = fresh.lottery_list
     offer.taken = fresh.taken + won_places
     return outcome
 
@@ -482,8 +487,9 @@ def draw_due(now: datetime | None = None) -> int:
 
 
 def published_bytes(offer: Offer) -> bytes:
-    """The published list as the file people download (``verlosung-<angebot>.json``)."""
-    return json.dumps(input_list(offer), indent=1, cls=DjangoJSONEncoder).encode()
+    """The published list as the file people download (``verlosung-<angebot>.json``), with
+    sorted keys: the same bytes whichever way the database stored the list."""
+    return json.dumps(input_list(offer), indent=1, sort_keys=True, cls=DjangoJSONEncoder).encode()
 
 
 def in_ledger(offer: Offer):
