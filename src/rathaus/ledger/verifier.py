@@ -35,7 +35,12 @@ MAX_ANSWER = 4 * 1024 * 1024
 
 
 class VerificationError(Exception):
-    """The check failed; the message says why, in German, for the person who ran it."""
+    """The check failed; the message says why, in German, for the person who ran it.
+    ``status`` is the HTTP status when the server refused (404: the log has no such thing)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class LogClient:
@@ -45,22 +50,26 @@ class LogClient:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
 
-    def _get(self, path: str, params: dict[str, object] | None = None) -> bytes:
-        url = self.base_url + path
-        if params:
-            url += "?" + urllib.parse.urlencode(params)
-        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})  # noqa: S310
+    def _open(self, request: urllib.request.Request) -> bytes:
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310
                 return answer.read(MAX_ANSWER)
         except urllib.error.HTTPError as error:
             detail = _detail(error.read(MAX_ANSWER))
-            raise VerificationError(f"{url}: HTTP {error.code} {detail}".strip()) from error
+            raise VerificationError(
+                f"{request.full_url}: HTTP {error.code} {detail}".strip(), status=error.code
+            ) from error
         except (urllib.error.URLError, TimeoutError, OSError) as error:
             raise VerificationError(
                 f"Der Server {self.base_url} ist nicht erreichbar ({error}). "
                 "Stimmt die Adresse (--url)?"
             ) from error
+
+    def _get(self, path: str, params: dict[str, object] | None = None) -> bytes:
+        url = self.base_url + path
+        if params:
+            url += "?" + urllib.parse.urlencode(params)
+        return self._open(urllib.request.Request(url, headers={"User-Agent": USER_AGENT}))  # noqa: S310
 
     def json(self, path: str, params: dict[str, object] | None = None) -> dict:
         try:
@@ -95,11 +104,9 @@ class LogClient:
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310
-                return json.loads(answer.read(MAX_ANSWER))
-        except urllib.error.HTTPError as error:
-            detail = _detail(error.read(MAX_ANSWER))
-            raise VerificationError(f"Kosignatur abgelehnt: HTTP {error.code} {detail}") from error
+            return json.loads(self._open(request))
+        except VerificationError as error:
+            raise VerificationError(f"Kosignatur abgelehnt: {error}", error.status) from error
 
 
 def _detail(body: bytes) -> str:
@@ -269,7 +276,7 @@ def _run(client: LogClient, args: argparse.Namespace) -> Verified:
         try:
             return verify_digest(client, verifier, sha256, old)
         except VerificationError as error:
-            if "HTTP 404" in str(error):
+            if error.status == 404:
                 raise VerificationError(
                     "Diese Datei steht nicht im Transparenzlog: Sie wurde verändert oder ist "
                     "kein Bescheid der Stadt."

@@ -279,9 +279,14 @@ def _found(document: Document | None, matches_file: bool | None) -> Verification
     return Verification(document=document, matches_file=matches_file, ledger=standing)
 
 
+def by_code(code: str) -> Document | None:
+    """The Bescheid with this verification code (as typed: case and dashes do not matter)."""
+    return _decisions().filter(verification_code=normalise_code(code)).first()
+
+
 def verify(code: str, file_bytes: bytes | None = None) -> Verification:
     """Is there a Bescheid with this code, and (with a file) is the file exactly it?"""
-    document = _decisions().filter(verification_code=normalise_code(code)).first()
+    document = by_code(code)
     if document is None or file_bytes is None:
         return _found(document, None)
     return _found(document, hashlib.sha256(file_bytes).hexdigest() == document.sha256)
@@ -297,8 +302,8 @@ def verify_file(file_bytes: bytes, code: str = "") -> Verification:
     document = _decisions().filter(sha256=hashlib.sha256(file_bytes).hexdigest()).first()
     if document is not None:
         return _found(document, True)
-    code = normalise_code(code) if code else code_in_pdf(file_bytes)
-    document = _decisions().filter(verification_code=code).first() if code else None
+    code = code or code_in_pdf(file_bytes)
+    document = by_code(code) if code else None
     return _found(document, False)
 
 
