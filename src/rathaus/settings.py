@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "rathaus.appointments",
     "rathaus.programs",
     "rathaus.kita",
+    "rathaus.opendata",  # before the ledger: its demo releases are sequenced with the rest
     "rathaus.ledger",
 ]
 
@@ -333,6 +334,10 @@ LEDGER_PREVIOUS_KEYS = env_list("LEDGER_PREVIOUS_KEYS")
 LEDGER_ORIGIN = os.environ.get("LEDGER_ORIGIN", "")
 # Witnesses whose co-signatures the city shows: their verifier keys (C2SP cosignature/v1).
 LEDGER_WITNESS_KEYS = env_list("LEDGER_WITNESS_KEYS")
+
+# Open data: the secret behind the cell key method's record keys. It must stay the same for
+# years (the same cell gets the same noise in every release); empty = derived from SECRET_KEY.
+OPENDATA_CELL_KEY_SECRET = os.environ.get("OPENDATA_CELL_KEY_SECRET", "")
 
 # --- Rathaus --------------------------------------------------------------------
 RATHAUS = {

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("rathaus.programs.urls")),
     path("", include("rathaus.kita.urls")),
     path("", include("rathaus.ledger.urls")),
+    path("", include("rathaus.opendata.urls")),
     path("api/v1/", api.urls),
     path("verwaltung/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -93,7 +93,11 @@ def submit_all_at_once(**env: str) -> tuple[list[Answer], int]:
 
 
 def numbers() -> list[int]:
-    references = Application.objects.exclude(reference=None).values_list("reference", flat=True)
+    """This year's reference numbers (each year counts on its own, e.g. the demo's archive)."""
+    year = timezone.localdate().year
+    references = Application.objects.filter(reference__contains=f"-{year}-").values_list(
+        "reference", flat=True
+    )
     return sorted(int(reference.rsplit("-", 1)[1]) for reference in references)
 
 

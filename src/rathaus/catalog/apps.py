@@ -7,6 +7,9 @@ class CatalogConfig(AppConfig):
     label = "catalog"
     verbose_name = _("Leistungskatalog")
 
+    def ready(self) -> None:
+        from . import open_data  # noqa: F401
+
     def load_demo(self, *, scale: int, log) -> None:
         """Called by ``rathaus demo`` in INSTALLED_APPS order."""
         from .demo import load

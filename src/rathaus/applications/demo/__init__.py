@@ -2,7 +2,9 @@
 
 Runs after catalog and accounts. The services with a form get their online channel
 pointed at the form and a paper channel at the printable PDF. Sample cases belong to
-demo residents (accounts without passkeys) and show every status in the inbox.
+demo residents (accounts without passkeys) and show every status in the inbox. An archive
+of decided green-roof applications of the two years before (``archive``, an Altbestand from
+before the platform) gives the open-data tables periods that have ended.
 """
 
 import json
@@ -22,6 +24,7 @@ from ..formdef.schema import schema_to_draft
 from ..models import Application, FormDefinition, FormDraft
 from ..services import cases, decisions, drafts
 from ..services import forms as form_service
+from .archive import load_archive
 from .filler import TINY_PDF, answers_for
 
 FORMS = Path(__file__).resolve().parent / "forms"
@@ -119,5 +122,9 @@ def load_sample_cases(services: list[Service]) -> int:
 
 def load(*, scale: int = 1, log: Callable[[str], Any] = print) -> None:
     services = load_forms()
-    count = load_sample_cases(services)
-    log(f"Anträge: {len(services)} Online-Formulare, {count} Beispielvorgänge.")
+    count = load_sample_cases(services)  # first: it adds nothing once any case exists
+    archived = load_archive(scale)
+    log(
+        f"Anträge: {len(services)} Online-Formulare, {count} Beispielvorgänge, "
+        f"{archived} Dachbegrünungen im Altbestand."
+    )

@@ -1,8 +1,8 @@
 """Figures of an allocation procedure for open data: per Stadtbezirk and age group, the
 free places, the registrations and the offers of each round – counts only.
 
-This is the hook the open-data module (issue 12) will publish from; it suppresses small
-cells there, as it does for every pipeline. Age groups follow the group forms: under three
+``kita/open_data.py`` publishes it as the data set ``kita-platzvergabe``; the open-data
+module suppresses small cells there, as it does for every pipeline. Age groups follow the group forms: under three
 (Gruppenform II), three to school age (III), and the mixed group I, which takes both.
 """
 

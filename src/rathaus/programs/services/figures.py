@@ -1,10 +1,11 @@
 """Figures: per offer for its provider, and the anonymous participation counts the city
 publishes as open data.
 
-``participation_counts`` is the OPEN DATA HOOK of this module. The opendata module
-(issue 12) publishes it through ``opendata.register_pipeline``; it imports nothing else
-from here. It returns aggregates only – never a name, a booking or an offer – and
-suppresses every group of fewer than ``MIN_GROUP`` participants.
+``participation_tally`` counts participants per month, category, age band and district –
+aggregates only, never a name, a booking or an offer – with the raw counts: the pipeline in
+``programs.open_data`` publishes it and the opendata module's disclosure control protects
+it. ``participation_counts`` is the same table with every group of fewer than
+``MIN_GROUP`` participants suppressed, for a reader without disclosure control of its own.
 """
 
 from collections import Counter
@@ -28,6 +29,7 @@ __all__ = [
     "attendance_counts",
     "offer_figures",
     "participation_counts",
+    "participation_tally",
 ]
 
 # Anonymisation: a group of fewer people is published as "<5" (count None).
@@ -148,16 +150,18 @@ def _moment(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def participation_counts(start: date, end: date) -> list[dict]:
-    """OPEN DATA HOOK: participants per month, category, age band and district.
+def participation_tally(start: date, end: date) -> list[dict]:
+    """Participants per month, category, age band and district, with the RAW counts.
 
     Counts the active places of active bookings on published offers that start between
     ``start`` and ``end`` (both days included), in the month and the district (of the venue)
-    where the offer starts; the age band is the age reached in that year. Only aggregates
-    leave this function; a group of fewer than ``MIN_GROUP`` participants has
-    ``participants`` ``None`` and ``participants_text`` "<5", so nobody can be singled out.
-    Sorted by month, category, age band and district. Published by the opendata module
-    (issue 12) via ``opendata.register_pipeline``.
+    where the offer starts; the age band is the age reached in that year. Rows hold
+    ``month``, ``category``, ``category_label``, ``age_band``, ``district`` (the name, else
+    „unbekannt“), ``district_number`` (``None`` when unknown) and ``participants`` (≥ 1),
+    sorted by month, category, age band and district.
+
+    Small groups are NOT suppressed here: this is the input of disclosure control (the
+    opendata module's, or ``participation_counts``), never a table to show as it is.
     """
     rows = BookingParticipant.objects.filter(
         active=True,
@@ -165,26 +169,51 @@ def participation_counts(start: date, end: date) -> list[dict]:
         offer__status=Offer.Status.PUBLISHED,
         offer__starts_at__gte=_moment(start),
         offer__starts_at__lt=_moment(end + timedelta(days=1)),
-    ).values_list("offer__starts_at", "offer__category", "offer__district__name", "birth_year")
+    ).values_list(
+        "offer__starts_at",
+        "offer__category",
+        "offer__district__name",
+        "offer__district__number",
+        "birth_year",
+    )
     counts: Counter = Counter()
-    for starts_at, category, district, birth_year in rows.iterator(chunk_size=2000):
+    for starts_at, category, district, number, birth_year in rows.iterator(chunk_size=2000):
         local = timezone.localtime(starts_at)
-        key = (f"{local:%Y-%m}", category, age_band(local.year, birth_year), district or UNKNOWN)
-        counts[key] += 1
+        band = age_band(local.year, birth_year)
+        counts[f"{local:%Y-%m}", category, band, district or UNKNOWN, number] += 1
     labels = dict(Category.choices)
+    return [
+        {
+            "month": month,
+            "category": category,
+            "category_label": str(labels.get(category, category)),
+            "age_band": band,
+            "district": district,
+            "district_number": number,
+            "participants": counts[month, category, band, district, number],
+        }
+        for month, category, band, district, number in sorted(
+            counts, key=lambda k: (k[0], k[1], _BAND_ORDER[k[2]], k[3])
+        )
+    ]
+
+
+def participation_counts(start: date, end: date) -> list[dict]:
+    """Participants per month, category, age band and district, small groups suppressed.
+
+    ``participation_tally`` with every group of fewer than ``MIN_GROUP`` participants
+    suppressed: ``participants`` ``None`` and ``participants_text`` "<5", so nobody can be
+    singled out. Only the ``OPEN_DATA_FIELDS`` leave this function – never a name, a booking
+    or an offer. The opendata pipeline (``programs.open_data``) publishes the raw tally
+    instead and lets the opendata module's disclosure control protect it.
+    """
     result = []
-    for month, category, band, district in sorted(
-        counts, key=lambda k: (k[0], k[1], _BAND_ORDER[k[2]], k[3])
-    ):
-        number = counts[(month, category, band, district)]
+    for row in participation_tally(start, end):
+        number = row["participants"]
         shown = number if number >= MIN_GROUP else None
         result.append(
             {
-                "month": month,
-                "category": category,
-                "category_label": str(labels.get(category, category)),
-                "age_band": band,
-                "district": district,
+                **{key: row[key] for key in OPEN_DATA_FIELDS if key in row},
                 "participants": shown,
                 "participants_text": str(number) if shown is not None else f"<{MIN_GROUP}",
             }

@@ -1,0 +1,1 @@
+"""Views of the open-data portal (``portal``) and of the data stewards (``steward``)."""
