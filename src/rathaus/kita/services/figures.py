@@ -2,8 +2,9 @@
 free places, the registrations and the offers of each round – counts only.
 
 ``kita/open_data.py`` publishes it as the data set ``kita-platzvergabe``; the open-data
-module suppresses small cells there, as it does for every pipeline. Age groups follow the group forms: under three
-(Gruppenform II), three to school age (III), and the mixed group I, which takes both.
+module suppresses small cells there, as it does for every pipeline. Age groups follow the
+group forms: under three (Gruppenform II), three to school age (III), and the mixed group I,
+which takes both.
 """
 
 from collections import Counter

@@ -301,15 +301,19 @@ def create_release(
                 Finding(release=release, column=f.column, kind=f.kind, message=f.message_de())
                 for f in findings
             ]
-            + [
-                Finding(
-                    release=release,
-                    column="",
-                    kind="disclosure",
-                    message="Geheimhaltungsprüfung: eine kleine Fallzahl wäre berechenbar.",
-                )
-                for _leak in leaks[:1]
-            ]
+            + (
+                [
+                    Finding(
+                        release=release,
+                        column="",
+                        kind="disclosure",
+                        message=f"Geheimhaltungsprüfung: {len(leaks)} kleine Fallzahl(en) wären "
+                        "berechenbar. Diese Version wird nicht veröffentlicht.",
+                    )
+                ]
+                if leaks
+                else []
+            )
         )
         audit.record(
             "rathaus.opendata.release.created",
