@@ -31,10 +31,6 @@ PAGES = [
     "/transparenz/",
     "/transparenz/leichte-sprache/",
     "/transparenz/log/",
-    "/opendaten/",
-    "/opendaten/?thema=soci&format=CSV&q=Stadtbezirk",
-    "/opendaten/arbeitslose-stadtbezirk-monat/",
-    "/opendaten/spielplaetze/",
 ]
 
 
@@ -77,8 +73,6 @@ REFLOW_PAGES = [
     "/termine/anzeige/buergerbuero-bilk/",
     "/transparenz/log/",
     "/transparenz/",
-    "/opendaten/",
-    "/opendaten/arbeitslose-stadtbezirk-monat/",
 ]
 
 

@@ -1,6 +1,7 @@
 """Data sets for the open-data tests: a small protected table built through the same
 service the pipelines use, a data steward, and a resident who is not one."""
 
+import csv
 from datetime import UTC, datetime
 
 import pytest
@@ -50,6 +51,16 @@ def make_dataset(slug="test-bibliotheksbesuche", disclosure=Dataset.Disclosure.S
         state=Dataset.State.DRAFT,
         **kw,
     )
+
+
+@pytest.fixture(autouse=True)
+def _csv_field_size_limit():
+    """frictionless raises the csv module's process-wide field size limit when it first
+    reads a file; other modules' tests (and production, which never imports it) rely on the
+    default, so every test here leaves it as it found it."""
+    limit = csv.field_size_limit()
+    yield
+    csv.field_size_limit(limit)
 
 
 @pytest.fixture
