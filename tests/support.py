@@ -3,11 +3,12 @@
 import io
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -33,6 +34,87 @@ def load_demo_city(without: set[str] = frozenset()) -> None:
     for config in apps.get_app_configs():
         if config.label not in without and (loader := getattr(config, "load_demo", None)):
             loader(scale=1, log=lambda *_: None)
+
+
+_snapshots: dict[tuple, dict[str, object]] = {}
+
+
+def restore_demo_city(without: set[str] = frozenset()) -> None:
+    """The demo city in a transactional test's database, as ``load_demo_city`` leaves it.
+
+    Loading takes seconds, and every browser and API-contract test needs the city again after
+    the previous test emptied the database. The first call in a process loads it into an
+    emptied database and copies every table (PostgreSQL: COPY; SQLite: the rows); later calls
+    put the copy back. The copy belongs to its day and files folder: the demo's dates are
+    relative to today, and its files (decisions, uploads) stay where the first load wrote them.
+    """
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    key = (frozenset(without), str(settings.MEDIA_ROOT), timezone.localdate())
+    if (snapshot := _snapshots.get(key)) is None:
+        call_command("flush", interactive=False, verbosity=0)
+        load_demo_city(without)
+        _snapshots[key] = _copy_tables(connection)
+        return
+    with transaction.atomic():
+        _put_back_tables(connection, snapshot)
+    ContentType.objects.clear_cache()
+
+
+def _copy_tables(connection) -> dict[str, object]:
+    """Every table as stored: COPY's text on PostgreSQL; on SQLite the rows, read without
+    Django's converters, and the virtual tables too (the catalogue's FTS5 index, made by a
+    migration: flush leaves it alone), with their rowid, which is no column of theirs."""
+    tables = sorted(connection.introspection.django_table_names(only_existing=True))
+    copies: dict[str, object] = {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table in tables:
+                with cursor.copy(f"COPY {connection.ops.quote_name(table)} TO STDOUT") as copy:
+                    copies[table] = b"".join(bytes(chunk) for chunk in copy)
+        return copies
+    with closing(sqlite3.connect(connection.settings_dict["NAME"])) as raw:
+        virtual = [
+            name
+            for (name,) in raw.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'"
+            )
+        ]
+        for table in tables + virtual:
+            rowid = "rowid, " if table in virtual else ""
+            name = connection.ops.quote_name(table)
+            cursor = raw.execute(f"SELECT {rowid}* FROM {name}")  # noqa: S608 – our tables
+            copies[table] = ([column[0] for column in cursor.description], cursor.fetchall())
+    return copies
+
+
+def _put_back_tables(connection, copies: dict[str, object]) -> None:
+    """Empty every copied table and fill it from the copy; foreign keys are checked at commit."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sql_flush(no_style(), list(copies), allow_cascade=True):
+            cursor.execute(statement)
+        for table, copied in copies.items():
+            name = connection.ops.quote_name(table)
+            if connection.vendor == "postgresql":
+                with cursor.copy(f"COPY {name} FROM STDIN") as copy:
+                    copy.write(copied)
+            elif rows := copied[1]:
+                columns = ", ".join(connection.ops.quote_name(column) for column in copied[0])
+                marks = ", ".join("?" * len(copied[0]))
+                connection.connection.executemany(
+                    f"INSERT INTO {name} ({columns}) VALUES ({marks})",  # noqa: S608
+                    rows,
+                )
+        models = apps.get_models(include_auto_created=True)
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)
 
 
 def mails(mail_dir: Path) -> list[EmailMessage]:

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.support import AXE, CHROMIUM, load_demo_city
+from tests.support import AXE, CHROMIUM, restore_demo_city
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -47,13 +47,13 @@ def city(transactional_db):
     """The demo city in the live server's database (which is emptied after every test),
     without the open-data catalogue, which only the portal's own test needs (``catalogue``):
     building two years of releases is a large share of loading the city."""
-    load_demo_city(without={"opendata"})
+    restore_demo_city(without={"opendata"})
 
 
 @pytest.fixture
 def catalogue(transactional_db):
     """The demo city with its open-data catalogue."""
-    load_demo_city()
+    restore_demo_city()
 
 
 def csp_violations(page) -> list[str]:
