@@ -125,7 +125,7 @@ def test_a_recoverable_cell_holds_the_release_and_cannot_be_overridden(
 
     real = disclosure.suppress
 
-    def primary_only(table, *, min_count=5, previous_pattern=()):
+    def primary_only(table, *, min_count=5, previous_pattern=(), previous_rows=()):
         protected = real(table, min_count=min_count, previous_pattern=())
         rows = [dict(row) for row in table.rows]
         for row in rows:
@@ -142,6 +142,44 @@ def test_a_recoverable_cell_holds_the_release_and_cannot_be_overridden(
         releases.approve(held, by=steward, reasons={finding.pk: "bitte trotzdem"})
     library.refresh_from_db()
     assert library.current.number == 1
+
+
+def grid_rows(grid: list[list[int]]) -> list[dict]:
+    return [
+        {"monat": f"2026-{j + 1:02d}", "stadtbezirk": f"B{i + 1}", "besuche": count}
+        for i, line in enumerate(grid)
+        for j, count in enumerate(line)
+    ]
+
+
+@pytest.mark.parametrize("knows_the_last_release", [True, False])
+def test_a_new_small_count_is_not_hidden_behind_a_count_the_last_release_published(
+    db, monkeypatch, knows_the_last_release
+):
+    """RELEASE_1 and RELEASE_2 of test_disclosure as two releases: the second's new small
+    count must not be hidden behind a count the first published. Control: suppression that
+    is not told the previous release's rows does just that, and the audit holds the release."""
+    from rathaus.opendata import disclosure
+
+    from .test_disclosure import RELEASE_1, RELEASE_2
+
+    if not knows_the_last_release:
+        real = disclosure.suppress
+
+        def forgetful(table, *, previous_rows=(), **options):
+            return real(table, **options)
+
+        monkeypatch.setattr(disclosure, "suppress", forgetful)
+    dataset = make_dataset()
+    first = releases.create_release(dataset, COLUMNS, grid_rows(RELEASE_1), at=APRIL)
+    assert first.state == Release.State.PUBLISHED
+    second = releases.create_release(dataset, COLUMNS, grid_rows(RELEASE_2), at=MAY)
+    if knows_the_last_release:
+        assert second.state == Release.State.PUBLISHED
+        assert not second.findings.exists()
+    else:
+        assert second.state == Release.State.HELD
+        assert "1 kleine Fallzahl(en)" in second.findings.get(kind="disclosure").message
 
 
 def test_the_cell_key_method_perturbs_but_keeps_zeros(db):

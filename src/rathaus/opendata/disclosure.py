@@ -21,14 +21,20 @@ count can be worked out from the others:
      opening new lines (this saves about a fifth of the secondary cells on large tables);
   5. the smallest count that is enough (least loss), else the largest.
 
-* *Audit.* The attacker's attack by interval propagation: published counts and margins are
-  known, every withheld cell starts at [0, ∞), and each line narrows the bounds of its cells
-  until nothing changes. A small count is safe when its interval is at least ``min_count``
-  wide. For an unsafe one another cell is withheld in the line that pins it hardest (the
-  smallest count ≥ 1 that restores the width, members before totals), lines are closed again
-  and the audit repeats. This ends: every round withholds a cell, and once every margin above
-  a small count is withheld, adding the same amount to the count and to all of them keeps every
-  line summing up, so no bound above survives.
+* *Audit.* The attacker, in two steps. First interval propagation: published counts and
+  margins are known, every withheld cell starts at [0, ∞), and each line narrows the bounds
+  of its cells until nothing changes. It is cheap but reasons one line at a time. So every
+  small count it leaves wide then goes to linear programming over all lines at once: the
+  smallest and largest value the count can take in any non-negative table that reproduces
+  everything published (HiGHS through SciPy, per group of withheld cells that share lines).
+  That attacker adds and subtracts whole lines – e.g. B1 × 2025-01..03 = 4, 1, 2;
+  B2 = 0, 3, –; B3 = –, 4, – gives the 1 away as its month's total 8 minus 14 − 7, which no
+  single line shows. A small count is safe when its interval is at least ``min_count`` wide.
+  For an unsafe one another cell is withheld in the line that pins it hardest (the smallest
+  count ≥ 1 that restores the width, members before totals), lines are closed again and the
+  audit repeats. This ends: every round withholds a cell, and once every margin above a
+  small count is withheld, adding the same amount to the count and to all of them keeps
+  every line summing up, so no bound above survives.
 
 * *Two releases.* The pattern of the previous release (``Protected.pattern``) is withheld
   again where the cell still exists, so two releases never publish the same line differently;
@@ -37,13 +43,13 @@ count can be worked out from the others:
   margins are not modelled: when a table grows by a new month, an old and a new total over
   all months differ by exactly the new month's counts – publish growing tables per period.
 
-``recoverable`` is the interval attacker, also across two releases. It reasons one line at a
-time, so it misses attacks that add and subtract whole lines: an exact attacker (integer or
-linear programming) pins some counts tighter. In random small tables that happened to about one
-small count in 150 – tables with zeros, missing rows or three and more dimensions, some of them
-recovered exactly; none in dense two-dimensional tables. Example: B1 × 2025-01..03 = 4, 1, 2;
-B2 = 0, 3, –; B3 = –, 4, –: the 1 is its month's total 8 minus 14 − 7. The next step is an
-audit by linear programming over all hidden cells at once (as τ-ARGUS does).
+``recoverable`` is that attacker (both steps), also across two releases. The linear
+programme is the integer attacker's answer on two-dimensional tables (their line equations
+form a network matrix, whose vertices are integral); on three and more dimensions an attacker
+who insists on whole numbers could in principle be tighter. The tests check both against
+integer attackers: exhaustively on small tables and by mixed-integer programming on random
+sparse two- and three-dimensional ones – where propagation alone let an integer attacker pin
+33 of 2,819 small counts, and with the linear programme none of 7,165.
 
 **Cell Key Method** (``cell_key``), as Destatis used it for the Census 2022 (Marley & Leaver;
 Giessing 2016; the R package ``ptable``): each record carries a random key, a cell's key is
@@ -66,6 +72,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import csr_array
+
 __all__ = [
     "TOTAL",
     "Protected",
@@ -86,6 +96,7 @@ MAX_CELLS: Final = 2_000_000
 _KEY_BITS = 64
 _GRID_BITS = 40  # probabilities are multiples of 1 / (lcm(1..2D) · 2**40)
 _INF = math.inf
+_EPSILON = 1e-6  # the linear programme's answers are floats around integer counts
 
 
 @dataclass(frozen=True)
@@ -344,12 +355,84 @@ def _intervals(cube: _Cube, values: list[int], unknown: bytearray) -> tuple[list
 
 
 def _narrow(
-    cube: _Cube, values: list[int], unknown: bytearray, cells: Iterable[int], min_count: int
+    cube: _Cube,
+    values: list[int],
+    unknown: bytearray,
+    cells: Iterable[int],
+    min_count: int,
+    *,
+    complete: bool = True,
 ) -> tuple[list[int], list, list]:
-    """Which of the given cells the attacker pins into an interval narrower than min_count."""
+    """Which of the given cells an attacker pins into an interval narrower than min_count.
+
+    Interval propagation first (cheap, line by line); the cells it leaves wide go to linear
+    programming over all lines at once – unless propagation found some and ``complete`` is
+    off (suppression widens those first) –, and the bounds of what that pins replace the
+    propagated ones in ``lo`` and ``hi``."""
     lo, hi = _intervals(cube, values, unknown)
     narrow = [x for x in cells if hi[x] - lo[x] < min_count]
+    if narrow and not complete:
+        return narrow, lo, hi
+    wide = [x for x in cells if hi[x] - lo[x] >= min_count]
+    for x, (low, high) in _linear_bounds(cube, values, unknown, wide, min_count).items():
+        lo[x], hi[x] = low, high
+        narrow.append(x)
     return narrow, lo, hi
+
+
+# --- the attacker: linear programming ------------------------------------------------------
+
+
+def _linear_bounds(
+    cube: _Cube, values: list[int], unknown: bytearray, cells: list[int], min_count: int
+) -> dict[int, tuple[int, float]]:
+    """The cells of ``cells`` an attacker pins narrower than ``min_count`` by solving for all
+    withheld cells at once, with the bounds it finds (integers; ∞ when unbounded above).
+
+    Every line is an equation over its withheld cells; every withheld cell is ≥ 0. The
+    smallest and largest value of a cell under these constraints is a linear programme (HiGHS
+    through SciPy). It adds and subtracts whole lines, which propagation along single lines
+    cannot. On two-dimensional tables its answer is the integer attacker's too (the line
+    equations of a two-way table form a network matrix, whose vertices are integral); on
+    three and more dimensions an attacker who insists on integers may still be tighter.
+
+    Two programmes per cell would be slow on tables with hundreds of small counts; but every
+    solution is a table that fits everything published, the true table included, so a cell
+    whose values already differ by ``min_count`` across the solutions found so far is wide
+    without a programme of its own.
+    """
+    if not cells:
+        return {}
+    variables = {x: i for i, x in enumerate(x for x in range(cube.size) if unknown[x])}
+    equations: dict[int, tuple[list[int], int]] = {}  # line → (±(i + 1), right-hand side)
+    for x in variables:
+        for key in cube.cell_lines[x]:
+            if key in equations:
+                continue
+            members, t = cube.line(key)
+            terms = [variables[m] + 1 for m in members if unknown[m]]
+            rhs = sum(-values[m] for m in members if not unknown[m])
+            if unknown[t]:
+                terms.append(-(variables[t] + 1))
+            else:
+                rhs += values[t]
+            equations[key] = (terms, rhs)
+    components = _components(len(variables), [terms for terms, _ in equations.values()])
+    targets: dict[int, list[int]] = {}
+    for x in cells:
+        targets.setdefault(components[variables[x]], []).append(x)
+    columns: dict[int, list[int]] = {}
+    for i, component in enumerate(components):
+        if component in targets:
+            columns.setdefault(component, []).append(i)
+    rows: dict[int, list[tuple[list[int], int]]] = {}
+    for terms, rhs in equations.values():
+        if (component := components[abs(terms[0]) - 1]) in targets:
+            rows.setdefault(component, []).append((terms, rhs))
+    pinned = {}
+    for component, group in targets.items():
+        pinned |= _solve(columns[component], rows[component], variables, values, group, min_count)
+    return pinned
 
 
 def recoverable(
@@ -417,6 +500,66 @@ def _known_before(
         and count == now[key]
         and not changed.issuperset(line_keys(key))
     ]
+
+
+def _components(size: int, equations: list[list[int]]) -> list[int]:
+    """Union-find: withheld cells that share an equation, directly or through others."""
+    parent = list(range(size))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for terms in equations:
+        first = root(abs(terms[0]) - 1)
+        for term in terms[1:]:
+            parent[root(abs(term) - 1)] = first
+    return [root(i) for i in range(size)]
+
+
+def _solve(
+    columns: list[int],
+    rows: list[tuple[list[int], int]],
+    variables: dict[int, int],
+    values: list[int],
+    targets: list[int],
+    min_count: int,
+) -> dict[int, tuple[int, float]]:
+    """One connected group of withheld cells: the targets its programme pins, and how."""
+    position = {i: n for n, i in enumerate(columns)}
+    data, row_index, column_index = [], [], []
+    for r, (terms, _) in enumerate(rows):
+        for term in terms:
+            data.append(1.0 if term > 0 else -1.0)
+            row_index.append(r)
+            column_index.append(position[abs(term) - 1])
+    matrix = csr_array((data, (row_index, column_index)), shape=(len(rows), len(columns)))
+    rhs = np.array([rhs for _, rhs in rows], dtype=float)
+    cells = {i: x for x, i in variables.items()}
+    points = [np.array([values[cells[i]] for i in columns], dtype=float)]  # the true table
+    pinned = {}
+    for x in targets:
+        c = position[variables[x]]
+        bounds = []
+        for sign in (-1.0, 1.0):  # the largest value first: often unbounded
+            if max(p[c] for p in points) - min(p[c] for p in points) >= min_count - _EPSILON:
+                break
+            objective = np.zeros(len(columns))
+            objective[c] = sign
+            result = linprog(objective, A_eq=matrix, b_eq=rhs, bounds=(0, None), method="highs")
+            if result.status == 3:  # unbounded above: adding to it and its margins never ends
+                break
+            if result.status != 0:
+                raise RuntimeError(f"The disclosure audit's linear programme failed: {result}")
+            points.append(result.x)
+            bounds.append(result.x[c])
+        else:
+            low, high = math.ceil(min(bounds) - _EPSILON), math.floor(max(bounds) + _EPSILON)
+            if high - low < min_count:
+                pinned[x] = (low, high)
+    return pinned
 
 
 # --- cell suppression ----------------------------------------------------------------------
@@ -495,7 +638,9 @@ class _Suppression:
         small = [x for x in small if self.hideable[x]]
         while True:
             self.close_lines()
-            narrow, lo, hi = _narrow(self.cube, values, self.withheld, small, min_count)
+            narrow, lo, hi = _narrow(
+                self.cube, values, self.withheld, small, min_count, complete=False
+            )
             if not narrow:
                 for x in self.known:
                     self.withheld[x] = int(0 < values[x] < min_count)

@@ -173,10 +173,12 @@ def _protect(
         leaks: list = []
     else:
         previous = dataset.releases.filter(state=Release.State.PUBLISHED).first()
+        previous_rows = _previous_rows(previous, table)
         protected = disclosure.suppress(
             table,
             min_count=dataset.min_count,
             previous_pattern=previous.pattern if previous else (),
+            previous_rows=previous_rows,
         )
         # The attacker sees this release, its own margins' pattern and the previous release.
         leaks = disclosure.recoverable(
@@ -184,7 +186,7 @@ def _protect(
             table,
             min_count=dataset.min_count,
             pattern=protected.pattern,
-            previous_rows=_previous_rows(previous, table),
+            previous_rows=previous_rows,
         )
     published = [dict(row) for row in protected.rows]
     for row in published:
