@@ -355,29 +355,15 @@ def _intervals(cube: _Cube, values: list[int], unknown: bytearray) -> tuple[list
 
 
 def _narrow(
-    cube: _Cube,
-    values: list[int],
-    unknown: bytearray,
-    cells: Iterable[int],
-    min_count: int,
-    *,
-    complete: bool = True,
-) -> tuple[list[int], list, list]:
-    """Which of the given cells an attacker pins into an interval narrower than min_count.
-
-    Interval propagation first (cheap, line by line); the cells it leaves wide go to linear
-    programming over all lines at once – unless propagation found some and ``complete`` is
-    off (suppression widens those first) –, and the bounds of what that pins replace the
-    propagated ones in ``lo`` and ``hi``."""
+    cube: _Cube, values: list[int], unknown: bytearray, cells: Iterable[int], min_count: int
+) -> list[int]:
+    """Which of the given cells an attacker pins into an interval narrower than min_count:
+    interval propagation first (cheap, line by line), linear programming over all lines at
+    once for the cells it leaves wide."""
     lo, hi = _intervals(cube, values, unknown)
     narrow = [x for x in cells if hi[x] - lo[x] < min_count]
-    if narrow and not complete:
-        return narrow, lo, hi
     wide = [x for x in cells if hi[x] - lo[x] >= min_count]
-    for x, (low, high) in _linear_bounds(cube, values, unknown, wide, min_count).items():
-        lo[x], hi[x] = low, high
-        narrow.append(x)
-    return narrow, lo, hi
+    return narrow + list(_linear_bounds(cube, values, unknown, wide, min_count))
 
 
 # --- the attacker: linear programming ------------------------------------------------------
@@ -471,8 +457,10 @@ def recoverable(
         for cell in _known_before(cube, table, measure, previous):
             unknown[cell] = 0
         small = [x for x in cube.row_cells if 0 < values[x] < min_count]
-        narrow, _, _ = _narrow(cube, values, unknown, small, min_count)
-        found += [(measure, tuple(cube.key_of(x))) for x in narrow]
+        found += [
+            (measure, tuple(cube.key_of(x)))
+            for x in _narrow(cube, values, unknown, small, min_count)
+        ]
     return found
 
 
@@ -636,11 +624,20 @@ class _Suppression:
             if self.hideable[x] and not self.withheld[x]:
                 self.withhold(x)
         small = [x for x in small if self.hideable[x]]
+        # Withholding more cells only adds tables that fit what is published: a count the
+        # linear programme found wide once stays wide, and is not solved for again.
+        wide: set[int] = set()
         while True:
             self.close_lines()
-            narrow, lo, hi = _narrow(
-                self.cube, values, self.withheld, small, min_count, complete=False
-            )
+            lo, hi = _intervals(self.cube, values, self.withheld)
+            narrow = [x for x in small if hi[x] - lo[x] < min_count]
+            if not narrow:  # propagation is satisfied: the linear programme's turn
+                unproven = [x for x in small if x not in wide]
+                pinned = _linear_bounds(self.cube, values, self.withheld, unproven, min_count)
+                wide.update(x for x in unproven if x not in pinned)
+                for x, (low, high) in pinned.items():
+                    lo[x], hi[x] = low, high
+                narrow = list(pinned)
             if not narrow:
                 for x in self.known:
                     self.withheld[x] = int(0 < values[x] < min_count)
@@ -656,7 +653,7 @@ class _Suppression:
             if not added:
                 raise RuntimeError(
                     "A small count is pinned although every margin above it is withheld: "
-                    "the interval propagation is inconsistent"
+                    "the audit is inconsistent"
                 )
 
     def withhold(self, cell: int) -> None:
