@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "rathaus.kita",
     "rathaus.opendata",  # before the ledger: its demo releases are sequenced with the rest
     "rathaus.ledger",
+    "rathaus.language",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db import models
 
 from rathaus.core.admin import AuditedAdmin
+from rathaus.language.admin import EasyLanguageHints
 
 from . import services
 from .models import (
@@ -43,16 +44,28 @@ class LifeSituationInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(CatalogAdmin):
+class ServiceAdmin(EasyLanguageHints, CatalogAdmin):
     list_display = ("title", "leika", "office", "topic", "is_published", "last_reviewed")
     list_filter = ("is_published", "topic", "office__kind")
     search_fields = ("title", "leika", "slug", "synonyms", "keywords")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("office",)
     inlines = (ChannelInline, LifeSituationInline)
+    readonly_fields = ("easy_language_hints",)
     fieldsets = (
         (None, {"fields": ("title", "slug", "leika", "topic", "office", "is_published")}),
-        ("Texte", {"fields": ("summary", "description", "easy_language", "audience")}),
+        (
+            "Texte",
+            {
+                "fields": (
+                    "summary",
+                    "description",
+                    "easy_language",
+                    "easy_language_hints",
+                    "audience",
+                )
+            },
+        ),
         (
             "Voraussetzungen und Kosten",
             {

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.accounts import policy
 from rathaus.accounts.models import User
 from rathaus.core.admin import AuditedAdmin
+from rathaus.language.admin import EasyLanguageHints
 
 from .models import Offer, Provider, ProviderMembership, Session, Venue
 from .services import backoffice, lottery, offers, payments
@@ -237,7 +238,7 @@ class OfferAdminForm(forms.ModelForm):
 
 
 @admin.register(Offer)
-class OfferAdmin(ProviderScopedAdmin):
+class OfferAdmin(EasyLanguageHints, ProviderScopedAdmin):
     form = OfferAdminForm
     inlines = (SessionInline,)
     list_display = ("title", "provider", "category", "status", "starts_at", "capacity", "taken")
@@ -245,7 +246,9 @@ class OfferAdmin(ProviderScopedAdmin):
     list_select_related = ("provider",)
     search_fields = ("title", "slug", "provider__name")
     prepopulated_fields = {"slug": ("title",)}
+    easy_language_field = "easy_text"
     readonly_fields = (
+        "easy_language_hints",
         "taken",
         "starts_at",
         "ends_at",
@@ -255,7 +258,7 @@ class OfferAdmin(ProviderScopedAdmin):
     )
     fieldsets = (
         (None, {"fields": ("title", "slug", "provider", "category", "status", "internal")}),
-        (_("Texte"), {"fields": ("summary", "description", "easy_text")}),
+        (_("Texte"), {"fields": ("summary", "description", "easy_text", "easy_language_hints")}),
         (
             _("Ort und Barrierefreiheit"),
             {"fields": ("venue", "district", "sign_language", "easy_language")},
