@@ -37,6 +37,7 @@ def load_demo_city(without: set[str] = frozenset()) -> None:
 
 
 _snapshots: dict[tuple, dict[str, object]] = {}
+_SEQUENCES = "(sequences)"  # not a table name
 
 
 def restore_demo_city(without: set[str] = frozenset()) -> None:
@@ -76,6 +77,13 @@ def _copy_tables(connection) -> dict[str, object]:
             for table in tables:
                 with cursor.copy(f"COPY {connection.ops.quote_name(table)} TO STDOUT") as copy:
                     copies[table] = b"".join(bytes(chunk) for chunk in copy)
+            # Where the sequences stood: ids go on from there, as after a fresh load (the
+            # ledger's entries name outbox ids whose rows are gone – max(id) would reuse them).
+            cursor.execute(
+                "SELECT format('%I.%I', schemaname, sequencename), last_value FROM pg_sequences "
+                "WHERE schemaname = current_schema()"
+            )
+            copies[_SEQUENCES] = cursor.fetchall()
         return copies
     with closing(sqlite3.connect(connection.settings_dict["NAME"])) as raw:
         virtual = [
@@ -93,14 +101,15 @@ def _copy_tables(connection) -> dict[str, object]:
 
 
 def _put_back_tables(connection, copies: dict[str, object]) -> None:
-    """Empty every copied table and fill it from the copy; foreign keys are checked at commit."""
-    from django.apps import apps
+    """Empty every copied table and fill it from the copy; foreign keys are checked at commit.
+    SQLite's AUTOINCREMENT ids never go back; PostgreSQL's sequences are set where they stood."""
     from django.core.management.color import no_style
 
+    tables = {table: copied for table, copied in copies.items() if table != _SEQUENCES}
     with connection.cursor() as cursor:
-        for statement in connection.ops.sql_flush(no_style(), list(copies), allow_cascade=True):
+        for statement in connection.ops.sql_flush(no_style(), list(tables), allow_cascade=True):
             cursor.execute(statement)
-        for table, copied in copies.items():
+        for table, copied in tables.items():
             name = connection.ops.quote_name(table)
             if connection.vendor == "postgresql":
                 with cursor.copy(f"COPY {name} FROM STDIN") as copy:
@@ -112,9 +121,8 @@ def _put_back_tables(connection, copies: dict[str, object]) -> None:
                     f"INSERT INTO {name} ({columns}) VALUES ({marks})",  # noqa: S608
                     rows,
                 )
-        models = apps.get_models(include_auto_created=True)
-        for statement in connection.ops.sequence_reset_sql(no_style(), models):
-            cursor.execute(statement)
+        for sequence, value in copies.get(_SEQUENCES, ()):
+            cursor.execute("SELECT setval(%s, %s, %s)", [sequence, value or 1, value is not None])
 
 
 def mails(mail_dir: Path) -> list[EmailMessage]:

@@ -106,6 +106,19 @@ def test_each_rule_finds_what_breaks_it_and_not_what_keeps_it(rule, breaks, poin
     assert rule not in rules(keeps)
 
 
+@pytest.mark.parametrize(
+    ("rule", "keeps"),
+    [
+        ("langes-wort", "Unterschreiben Sie auf dem Wahl-Schein."),  # a verb at the start
+        ("langes-wort", "Die Veranstaltungen sind am Abend."),  # long by its plural ending
+        ("mehrere-aussagen", "Das Geld ist für das Leben, die Miete und die Heizung."),
+        ("mehrere-aussagen", "Wenn Sie Fragen haben, rufen Sie an."),
+    ],
+)
+def test_what_only_looks_like_breaking_a_rule(rule, keeps):
+    assert rule not in rules(keeps)
+
+
 def test_every_rule_has_examples_and_a_source():
     assert {rule.key for rule in easy_language.RULES} == {example[0] for example in EXAMPLES}
     assert all(rule.source and rule.title for rule in easy_language.RULES)
@@ -132,6 +145,15 @@ def test_positions_are_lines_and_columns_of_the_text():
     (finding,) = check(text)
     assert (finding.line, finding.column) == (2, 5)
     assert text[finding.start : finding.end] == "könnten"
+
+
+def test_ordinals_and_dates_do_not_end_a_sentence_but_a_number_at_the_end_does():
+    text = "Am 1. Januar und bis zum 18. Geburtstag zahlen Sie wenig. Sie sind 18. Dann geht es."
+    assert [text[s:e] for s, e in sentences(text)] == [
+        "Am 1. Januar und bis zum 18. Geburtstag zahlen Sie wenig.",
+        "Sie sind 18.",
+        "Dann geht es.",
+    ]
 
 
 def test_sentences_end_at_line_breaks_but_not_at_abbreviations_dates_or_addresses():

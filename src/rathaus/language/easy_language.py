@@ -40,6 +40,11 @@ _ABBREVIATION = re.compile(
     r"|max|min|bspw|etc|Hr|Fr|Jh|gem|lt|u\.a|i\.d\.R)\.",
 )
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
+_ORDINAL = re.compile(
+    r"\d\.(?=\d)|\d\.(?=[ \t]*\d)|\d\.(?=[ \t]+(?:Januar|Februar|März|April|Mai|Juni|Juli"
+    r"|August|September|Oktober|November|Dezember|Geburtstag|Lebensjahr|Klasse|Stock|Etage"
+    r"|Mal|Jahrhundert|Platz)\b)"
+)
 _SPECIAL = re.compile(r"[&§;#*+/\\()\[\]{}<>|~^]")
 
 
@@ -77,6 +82,8 @@ _PARTICIPLE = re.compile(
     r"|[a-zäöüß]{2,}iert|[a-zäöüß]+ge[a-zäöüß]{2,}(?:t|en))$"
 )
 _FOREIGN_WORDS = Path(__file__).with_name("foreign_words.txt")
+_ENDINGS = re.compile(r"(?:innen|in|en|n|s|e)$")  # plural, feminine: not what makes it long
+_PRONOUNS = _words("Sie Ihnen Ihr Ihre Ihren Ihrem Ihrer Ihres")
 
 
 @dataclass(frozen=True)
@@ -129,7 +136,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     protected = set()
     for match in _ABBREVIATION.finditer(masked):
         protected.update(range(match.start(), match.end()))
-    for match in re.finditer(r"\d\.(?=\d)|\d\.(?=\s*\d)", masked):  # 26.11.2026, 1. 2.
+    for match in _ORDINAL.finditer(masked):  # 26.11.2026, 1. 2., 1. Januar, 18. Geburtstag
         protected.add(match.start() + 1)
     spans, start = [], 0
     for match in _SENTENCE_END.finditer(masked):
@@ -207,7 +214,7 @@ def _several_statements(s: _Sentence) -> Iterator[tuple[int, int, str]]:
         after_comma = i > 0 and "," in s.text[words[i - 1].end - s.start : word.start - s.start]
         if lower in _SUBORDINATORS and not (i == 0 and lower == "damit"):  # damit = so
             reason = f"„{word.text}“ leitet einen Nebensatz ein"
-        elif after_comma and lower in _RELATIVES:
+        elif after_comma and lower in _RELATIVES and not _article(words[i + 1 : i + 3]):
             reason = f"„{word.text}“ leitet einen Relativsatz ein"
         elif after_comma and lower in _CLAUSE_JOINERS:
             reason = f"„{word.text}“ verbindet zwei Hauptsätze"
@@ -229,11 +236,20 @@ def _several_statements(s: _Sentence) -> Iterator[tuple[int, int, str]]:
         )
 
 
+def _article(following: tuple[_Word, ...]) -> bool:
+    """Whether der/die/das after a comma starts a list item („für das Leben, die Miete und
+    die Heizung“), not a relative clause („der Antrag, den Sie ausfüllen“): a noun follows
+    within two words."""
+    return any(w.text[0].isupper() and w.text not in _PRONOUNS for w in following)
+
+
 def _long_compound(s: _Sentence) -> Iterator[tuple[int, int, str]]:
-    for word in s.words:
+    for i, word in enumerate(s.words):
+        if i == 0 and len(s.words) > 1 and s.words[1].text == "Sie":
+            continue  # „Unterschreiben Sie …“: a verb, not a noun
         if (
             word.text[0].isupper()
-            and len(word.text) > MAX_LETTERS
+            and len(_ENDINGS.sub("", word.text)) > MAX_LETTERS  # Veranstaltungen is one word
             and "-" not in word.text
             and "·" not in word.text
         ):
