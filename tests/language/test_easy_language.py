@@ -166,9 +166,17 @@ def test_sentences_end_at_line_breaks_but_not_at_abbreviations_dates_or_addresse
     ]
 
 
+def test_an_address_at_the_end_of_a_sentence_leaves_its_full_stop():
+    text = "Mehr auf www.duesseldorf.de/buergerbuero. Dann gehen Sie hin."
+    assert [text[s:e] for s, e in sentences(text)] == [
+        "Mehr auf www.duesseldorf.de/buergerbuero.",
+        "Dann gehen Sie hin.",
+    ]
+
+
 def test_addresses_and_postcodes_are_no_findings():
     assert check("Die Adresse ist 40213 Düsseldorf.") == []
-    assert check("Mehr auf https://www.duesseldorf.de/a&b/(x).") == []
+    assert check("Mehr auf https://www.duesseldorf.de/a&b/(x)/seite.") == []
 
 
 @pytest.mark.parametrize(

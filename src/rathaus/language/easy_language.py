@@ -15,6 +15,7 @@ cannot be avoided, a long name of an office): staff read the hint and decide. Ea
 small function over one sentence, so a city can switch rules off or add its own.
 """
 
+import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -33,7 +34,9 @@ words this long that are not compounds – Bescheinigung, Dolmetscherin – stay
 
 _LETTER = "A-Za-zÄÖÜäöüß"
 _WORD = re.compile(rf"[{_LETTER}]+(?:[-·][{_LETTER}0-9]+)*|\d+(?:[.,]\d+)*")
-_MASK = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # addresses
+_MASK = re.compile(  # web and e-mail addresses, without the full stop after them
+    r"(?:https?://|www\.)\S+?(?=[.,;:!?)]*(?:\s|$))|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
 _ABBREVIATION = re.compile(
     r"(?<![\w.])(?:[a-zäöü]{1,2}\.\s?){1,3}[a-zäöüA-ZÄÖÜ]{1,2}\.(?=\s|$|[,;:)])"  # z. B., d. h.
     r"|(?<![\w.])(?:bzw|usw|ggf|evtl|inkl|exkl|zzgl|ca|vgl|sog|Nr|Str|Tel|Abs|Std|Mio|Mrd"
@@ -163,7 +166,7 @@ def check(text: str, rules: tuple[Rule, ...] | None = None) -> list[Finding]:
         sentence = _Sentence(masked[start:end], start, words)
         for rule in rules or RULES:
             for begin, finish, hint in rule.find(sentence):
-                line = _bisect(line_starts, begin)
+                line = bisect.bisect_right(line_starts, begin) - 1
                 findings.append(
                     Finding(
                         rule=rule.key,
@@ -176,17 +179,6 @@ def check(text: str, rules: tuple[Rule, ...] | None = None) -> list[Finding]:
                     )
                 )
     return sorted(findings, key=lambda f: (f.start, f.rule))
-
-
-def _bisect(starts: list[int], offset: int) -> int:
-    low, high = 0, len(starts)
-    while high - low > 1:
-        middle = (low + high) // 2
-        if starts[middle] <= offset:
-            low = middle
-        else:
-            high = middle
-    return low
 
 
 def _masked(text: str) -> str:
