@@ -1,6 +1,8 @@
 """``rathaus language check FILE …`` – an easy-language text checked from the console."""
 
 import json
+import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -20,12 +22,14 @@ class Command(BaseCommand):
             help="Texte in Leichter Sprache prüfen (Rückgabewert 1, wenn es Hinweise gibt)",
         )
         check.add_argument("files", nargs="+", metavar="DATEI", help="Textdatei (UTF-8); - = stdin")
-        check.add_argument("--json", action="store_true", help="Ergebnis als JSON ausgeben")
+        check.add_argument(
+            "--json", action="store_true", dest="as_json", help="Ergebnis als JSON ausgeben"
+        )
 
     def handle(self, *, action: str, **options) -> None:
         getattr(self, f"_{action}")(**options)
 
-    def _check(self, *, files: list[str], json: bool, **options) -> None:
+    def _check(self, *, files: list[str], as_json: bool, **options) -> None:
         results = [(name, self._read(name)) for name in files]
         report = []
         total = 0
@@ -37,21 +41,19 @@ class Command(BaseCommand):
                 {
                     "file": name,
                     "findings": [finding.as_dict() for finding in findings],
-                    "readability": figures.__dict__,
+                    "readability": asdict(figures),
                 }
             )
-            if not json:
+            if not as_json:
                 self._print(name, findings, figures)
-        if json:
-            self.stdout.write(_dumps(report))
+        if as_json:
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
         elif len(results) > 1:
             self.stdout.write(f"Zusammen: {_hints(total)} in {len(results)} Dateien.")
         if total:
             raise SystemExit(1)
 
     def _read(self, name: str) -> str:
-        import sys
-
         try:
             if name == "-":
                 data = sys.stdin.buffer.read(MAX_BYTES + 1)
@@ -91,7 +93,3 @@ class Command(BaseCommand):
 
 def _hints(count: int) -> str:
     return "1 Hinweis" if count == 1 else f"{count} Hinweise"
-
-
-def _dumps(report: list) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2)
