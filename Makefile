@@ -23,9 +23,11 @@ run: $(BIN)/.installed
 
 ## Install what the tests need, then run every test (SQLite unless DATABASE_URL is set),
 ## one pytest worker per core (each with its own test database and demo city).
+## Tests go to the workers one by one: the slow ones (browsers, races) come last, and in
+## xdist's default chunks they all landed on one worker while the other sat idle.
 TEST_WORKERS ?= auto
 test: $(BIN)/.installed node_modules/.installed browser
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --maxschedchunk 1
 
 ## The browser tests drive Debian's Chromium; install it where we may (root with apt).
 browser:
