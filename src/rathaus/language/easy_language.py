@@ -16,6 +16,7 @@ small function over one sentence, so a city can switch rules off or add its own.
 """
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -377,17 +378,15 @@ def _special_character(s: _Sentence) -> Iterator[tuple[int, int, str]]:
         )
 
 
-_FOREIGN_CACHE: dict[str, str] = {}
-
-
+@functools.cache
 def foreign_words() -> dict[str, str]:
     """The list of foreign words and their plain German replacements (foreign_words.txt)."""
-    if not _FOREIGN_CACHE:
-        for line in _FOREIGN_WORDS.read_text(encoding="utf-8").splitlines():
-            if line.strip() and not line.startswith("#"):
-                word, replacement = (part.strip() for part in line.split("→", 1))
-                _FOREIGN_CACHE[word.lower()] = replacement
-    return _FOREIGN_CACHE
+    words = {}
+    for line in _FOREIGN_WORDS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, replacement = (part.strip() for part in line.split("→", 1))
+            words[word.lower()] = replacement
+    return words
 
 
 RULES: Final = (
@@ -437,10 +436,11 @@ def syllables(word: str) -> int:
 
 def readability(text: str) -> Readability:
     spans = sentences(text)
+    masked = _masked(text)
     words = [
         m.group()
         for start, end in spans
-        for m in _WORD.finditer(_masked(text)[start:end])
+        for m in _WORD.finditer(masked, start, end)
         if not m.group()[0].isdigit()
     ]
     if not words:
