@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 KERN_DIR := src/rathaus/core/static/vendor/kern
 
-.PHONY: run test test-fast lint format check-migrations openapi messages vendor-kern bench soak browser clean
+.PHONY: run test test-fast lint format check-migrations openapi messages vendor-kern bench soak browser speech clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 ## Serve the demo city on http://127.0.0.1:8000 (SQLite, no other server needed).
-run: $(BIN)/.installed
+run: $(BIN)/.installed speech
 	DEMO_MAILBOX=1 LOG_FORMAT=plain $(BIN)/rathaus demo
 
 ## Install what the tests need, then run every test (SQLite unless DATABASE_URL is set),
@@ -26,7 +26,7 @@ run: $(BIN)/.installed
 ## Tests go to the workers one by one: the slow ones (browsers, races) come last, and in
 ## xdist's default chunks they all landed on one worker while the other sat idle.
 TEST_WORKERS ?= auto
-test: $(BIN)/.installed node_modules/.installed browser
+test: $(BIN)/.installed node_modules/.installed browser speech
 	$(BIN)/pytest -n $(TEST_WORKERS) --maxschedchunk 1
 
 ## The browser tests drive Debian's Chromium; install it where we may (root with apt).
@@ -34,6 +34,13 @@ browser:
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "Installing Debian's chromium for the browser tests …"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+## Speech output ("Vorlesen") needs espeak-ng and lame from Debian; install them likewise.
+speech:
+	@if { ! command -v espeak-ng >/dev/null || ! command -v lame >/dev/null; } && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's espeak-ng and lame for speech output …"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng lame >/dev/null; \
 	fi
 
 lint: $(BIN)/.installed
@@ -52,7 +59,7 @@ openapi: $(BIN)/.installed
 
 ## Extract and compile the translations (needs GNU gettext).
 messages: $(BIN)/.installed
-	cd src/rathaus && ../../$(BIN)/django-admin makemessages --settings=rathaus.settings -l en --no-obsolete --ignore 'static/*'
+	cd src/rathaus && ../../$(BIN)/django-admin makemessages --settings=rathaus.settings -l en -l tr -l uk -l ar -l pl -l ja --no-obsolete --ignore 'static/*'
 	cd src/rathaus && ../../$(BIN)/django-admin compilemessages --settings=rathaus.settings
 
 ## Refresh the vendored KERN UX files from the npm package named in package.json.

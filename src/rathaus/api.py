@@ -16,6 +16,7 @@ from rathaus.applications.api import router as applications_router
 from rathaus.appointments.api import router as appointments_router
 from rathaus.catalog.api import router as catalog_router
 from rathaus.core.api import ErrorOut, ValidationErrorOut
+from rathaus.language.api import router as language_router
 from rathaus.ledger.api import router as ledger_router
 
 REF = "#/components/schemas/{model}"
@@ -88,6 +89,7 @@ api.add_router("/", catalog_router)
 api.add_router("/", appointments_router)
 api.add_router("/", applications_router)
 api.add_router("/", ledger_router)
+api.add_router("/", language_router)
 
 
 @api.exception_handler(Http404)

@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rathaus.core.context_processors.site",
+                "rathaus.language.context_processors.easy_language",
             ],
         },
     },
@@ -168,7 +169,15 @@ WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "120"))
 
 # --- Internationalisation -------------------------------------------------------
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", "Deutsch"), ("en", "English")]
+LANGUAGES = [
+    ("de", "Deutsch"),
+    ("en", "English"),
+    ("tr", "Türkçe"),
+    ("uk", "Українська"),
+    ("ar", "العربية"),
+    ("pl", "Polski"),
+    ("ja", "日本語"),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["rathaus.formats"]
 TIME_ZONE = "Europe/Berlin"
@@ -212,6 +221,21 @@ APPOINTMENT_BOOKINGS_NO_POW_PER_IP_HOUR = int(
 APPOINTMENT_SEARCHES_PER_IP_MINUTE = int(
     os.environ.get("APPOINTMENT_SEARCHES_PER_IP_MINUTE", "120")
 )
+# Machine translation of content: off unless TRANSLATION_URL names a LibreTranslate server or
+# an OpenAI-compatible endpoint (TRANSLATION_BACKEND=openai, TRANSLATION_MODEL).
+TRANSLATION_URL = os.environ.get("TRANSLATION_URL", "")
+TRANSLATION_BACKEND = os.environ.get("TRANSLATION_BACKEND", "libretranslate")
+TRANSLATION_API_KEY = os.environ.get("TRANSLATION_API_KEY", "")
+TRANSLATION_MODEL = os.environ.get("TRANSLATION_MODEL", "gpt-4o-mini")
+TRANSLATION_TIMEOUT = float(os.environ.get("TRANSLATION_TIMEOUT", "10"))
+# The service assistant may let a language model phrase its answer from the retrieved
+# statements (OpenAI-compatible endpoint); off unless ASSISTANT_LLM_URL is set.
+ASSISTANT_LLM_URL = os.environ.get("ASSISTANT_LLM_URL", "")
+ASSISTANT_LLM_API_KEY = os.environ.get("ASSISTANT_LLM_API_KEY", "")
+ASSISTANT_LLM_MODEL = os.environ.get("ASSISTANT_LLM_MODEL", "gpt-4o-mini")
+ASSISTANT_LLM_TIMEOUT = float(os.environ.get("ASSISTANT_LLM_TIMEOUT", "8"))
+# Questions to the service assistant's API per minute from one address.
+ASSISTANT_QUESTIONS_PER_IP_MINUTE = int(os.environ.get("ASSISTANT_QUESTIONS_PER_IP_MINUTE", "60"))
 # Bookings per e-mail address or phone number and day.
 APPOINTMENT_BOOKINGS_PER_CONTACT_DAY = int(
     os.environ.get("APPOINTMENT_BOOKINGS_PER_CONTACT_DAY", "6")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("rathaus.kita.urls")),
     path("", include("rathaus.ledger.urls")),
     path("", include("rathaus.opendata.urls")),
+    path("", include("rathaus.language.urls")),
     path("api/v1/", api.urls),
     path("verwaltung/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,10 +1,12 @@
 """Staff: who may see an office's day, booking for callers, arrivals and no-shows, blocked
 times, closing a day with notices, the waiting room and its public display."""
 
+import io
 from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone
+from mutagen.mp3 import MP3
 
 from rathaus.accounts.models import AccessLogEntry, Role
 from rathaus.appointments.models import Appointment, Block, OpeningException, QueueTicket
@@ -241,6 +243,22 @@ def test_display_page_works_without_javascript(client, office, clerk):
     assert "W-001" in html and "Schalter 1" in html
     assert '<meta http-equiv="refresh"' in html
     assert client.get("/termine/anzeige/gibt-es-nicht/").status_code == 404
+
+
+def test_the_display_announces_calls_with_server_made_audio(
+    client, office, clerk, settings, tmp_path
+):
+    settings.VAR_DIR = tmp_path
+    queue.walk_in(office, note="", by=clerk)
+    queue.call_next(office, office.counters.first(), by=clerk)
+    (call,) = client.get(f"/termine/anzeige/{office.slug}/aufrufe.json").json()["calls"]
+    assert call["audio"] == f"/termine/anzeige/{office.slug}/aufruf/{call['id']}.mp3"
+    response = client.get(call["audio"])
+    assert response.status_code == 302
+    audio = client.get(response["Location"])
+    info = MP3(io.BytesIO(b"".join(audio.streaming_content))).info
+    assert audio["Content-Type"] == "audio/mpeg" and 1 < info.length < 10
+    assert client.get(f"/termine/anzeige/{office.slug}/aufruf/999999-1.mp3").status_code == 404
 
 
 def test_check_in_with_the_booking_code(client, office, passport, clerk):

@@ -111,6 +111,7 @@ def test_each_rule_finds_what_breaks_it_and_not_what_keeps_it(rule, breaks, poin
     [
         ("langes-wort", "Unterschreiben Sie auf dem Wahl-Schein."),  # a verb at the start
         ("langes-wort", "Die Veranstaltungen sind am Abend."),  # long by its plural ending
+        ("langes-wort", "Die Adresse ist: Lindenhofplatz 2, 40597 Düsseldorf."),  # a street
         ("mehrere-aussagen", "Das Geld ist für das Leben, die Miete und die Heizung."),
         ("mehrere-aussagen", "Wenn Sie Fragen haben, rufen Sie an."),
     ],

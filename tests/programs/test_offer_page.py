@@ -67,7 +67,11 @@ def test_the_page_shows_every_detail(provider, venue):
     html = show(Client(), offer)
     assert '<h1 class="kern-heading-large">Seepferdchen-Kurs</h1>' in html
     assert "Bitte Badekappe mitbringen." in html
-    assert 'id="leichte-sprache"' in html and "Ihr Kind lernt schwimmen." in html
+    assert "Ihr Kind lernt schwimmen." not in html  # the easy text comes with the switch
+    easy = Client()
+    easy.cookies["leichte_sprache"] = "1"
+    easy_html = show(easy, offer)
+    assert 'id="leichte-sprache"' in easy_html and "Ihr Kind lernt schwimmen." in easy_html
     assert "3 Termine" in html
     assert "Donnerstag, 04.03.2027, 15:30–16:15 Uhr" in html
     assert "Donnerstag, 18.03.2027, 15:30–16:15 Uhr" in html

@@ -18,6 +18,11 @@ urlpatterns = [
     path("termine/link/<str:token>/termin.ics", manage.ics, name="ics"),
     path("termine/anzeige/<slug:slug>/", display.display, name="display"),
     path("termine/anzeige/<slug:slug>/aufrufe.json", display.display_json, name="display_json"),
+    path(
+        "termine/anzeige/<slug:slug>/aufruf/<str:call>.mp3",
+        display.display_audio,
+        name="display_audio",
+    ),
     path("termine/<slug:slug>/", public.office_calendar, name="office"),
     path("termine/<slug:slug>/buchen/", public.book, name="book"),
     # Staff

@@ -4,7 +4,9 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 
+from rathaus.language import translations
 from rathaus.offices.models import Office, OpeningHours
 
 from . import search as catalog_search
@@ -48,15 +50,26 @@ def a_to_z(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/a_to_z.html", {"groups": groups, "nav": "leistungen"})
 
 
+# What of a service a machine may translate (names of offices and legal bases stay German).
+TRANSLATED_FIELDS = (
+    *("title", "summary", "description", "audience", "required_documents"),
+    *("fee_note", "processing_time"),
+)
+
+
 def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
     service = get_object_or_404(
         Service.objects.published().select_related("office", "topic"), slug=slug
     )
+    language = get_language()
+    translated = translations.texts(service, TRANSLATED_FIELDS, language)
     return render(
         request,
         "catalog/service_detail.html",
         {
             "service": service,
+            "translated": translated,
+            "translation_note": translations.note(translated, language),
             "channels": service.channels.all(),
             "life_situations": service.life_situations.all(),
             "opening_hours": service.office.opening_hours.all(),

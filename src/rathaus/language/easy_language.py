@@ -87,6 +87,12 @@ _PARTICIPLE = re.compile(
 )
 _FOREIGN_WORDS = Path(__file__).with_name("foreign_words.txt")
 _ENDINGS = re.compile(r"(?:innen|in|en|n|s|e)$")  # plural, feminine: not what makes it long
+# A street before its house number is a name as on the sign („Lindenhofplatz 2“), not a
+# word the writer chose.
+_STREET = re.compile(
+    r"(?:straße|strasse|weg|platz|allee|ring|gasse|ufer|damm|park|markt|chaussee|steig|pfad)$"
+)
+_HOUSE_NUMBER = re.compile(r"\s+\d+\s?[a-z]?\b")
 _PRONOUNS = _words("Sie Ihnen Ihr Ihre Ihren Ihrem Ihrer Ihres")
 
 
@@ -240,6 +246,9 @@ def _long_compound(s: _Sentence) -> Iterator[tuple[int, int, str]]:
     for i, word in enumerate(s.words):
         if i == 0 and len(s.words) > 1 and s.words[1].text == "Sie":
             continue  # „Unterschreiben Sie …“: a verb, not a noun
+        after = s.text[word.end - s.start :]
+        if _STREET.search(word.lower) and _HOUSE_NUMBER.match(after):
+            continue
         if (
             word.text[0].isupper()
             and len(_ENDINGS.sub("", word.text)) > MAX_LETTERS  # Veranstaltungen is one word

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db import models
 
 from rathaus.core.admin import AuditedAdmin
+from rathaus.language.admin import EasyLanguageHints
 
 from . import services
 from .models import District, Office, OpeningHours, Quarter
@@ -27,8 +28,14 @@ class OpeningHoursInline(admin.TabularInline):
 
 
 @admin.register(Office)
-class OfficeAdmin(OfficeAuditedAdmin):
+class OfficeAdmin(EasyLanguageHints, OfficeAuditedAdmin):
     list_display = ("name", "kind", "district", "phone", "is_demo")
+    readonly_fields = ("easy_language_hints",)
+    fields = (
+        *("name", "slug", "kind", "description", "easy_language", "easy_language_hints"),
+        *("street", "postcode", "city", "district", "phone", "email"),
+        *("opening_hours_note", "accessibility", "is_demo"),
+    )
     list_filter = ("kind", "district")
     search_fields = ("name", "street", "postcode")
     prepopulated_fields = {"slug": ("name",)}

@@ -57,6 +57,11 @@ class Office(models.Model):
     name = models.CharField(_("Name"), max_length=200)
     kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices, db_index=True)
     description = models.TextField(_("Beschreibung"), blank=True)
+    easy_language = models.TextField(
+        _("Leichte Sprache"),
+        blank=True,
+        help_text=_("Was die Stelle macht, wo sie ist und wann sie offen hat; ein Satz je Zeile."),
+    )
     street = models.CharField(_("Straße und Hausnummer"), max_length=200)
     postcode = models.CharField(_("Postleitzahl"), max_length=5)
     city = models.CharField(_("Ort"), max_length=100, default="Düsseldorf")

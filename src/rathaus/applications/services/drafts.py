@@ -16,6 +16,7 @@ from rathaus.core import audit
 from rathaus.core.channels import Channel
 from rathaus.core.locking import for_update
 from rathaus.core.uploads import atomic_with_files, check_upload, save_with_file
+from rathaus.language import translations
 from rathaus.offices.models import Office
 
 from ..formdef.engine import FormSchema, validate_all
@@ -48,6 +49,15 @@ def current_form(service: Service) -> FormDefinition | None:
 
 def schema_of(application: Application) -> FormSchema:
     return FormSchema(schema=application.form.schema, version=application.form.version)
+
+
+def display_schema(application: Application, language: str) -> tuple[FormSchema, str]:
+    """The form as the applicant reads it in ``language`` (texts machine-translated where a
+    backend is configured; keys and values unchanged), and what the page says about that."""
+    schema, note = translations.translated_schema(
+        application.form, application.form.schema, language
+    )
+    return FormSchema(schema=schema, version=application.form.version), note
 
 
 def start(

@@ -46,9 +46,11 @@ def post_page(
     *,
     action: PageAction,
     by: Any,
+    language: str = "de",
 ) -> Outcome:
-    """Handle one posted page of a draft (``index`` counts from 0) for the pressed button."""
-    schema = drafts.schema_of(application)
+    """Handle one posted page of a draft (``index`` counts from 0) for the pressed button; a
+    page shown again is in ``language``."""
+    schema, _note = drafts.display_schema(application, language)
     if data.get(VERSION_FIELD) != str(schema.version):
         return Outcome(form=_other_version(schema, index, application, data))
     form = PageForm(schema, index, application.answers, data=data, files=files)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..formdef.engine import PageForm
@@ -42,12 +43,14 @@ def page(
     by: object,
     template: str = "applications/page.html",
 ) -> HttpResponse:
-    form_schema = drafts.schema_of(application)
+    language = get_language()
+    form_schema, translation_note = drafts.display_schema(application, language)
     if not 0 <= index < len(form_schema.pages):
         return redirect(urls.page(0))
 
     def show(form: PageForm) -> HttpResponse:
         context = {"application": application, "index": index, "pages": form_schema.pages}
+        context["translation_note"] = translation_note
         context |= {"urls": urls, "form": form, "streets": DUESSELDORF_STREETS}
         return render(request, template, context)
 
@@ -64,6 +67,7 @@ def page(
             request.FILES,
             action=action_form.cleaned_data["_aktion"],
             by=by,
+            language=language,
         )
     except pages.ForgedAction:
         return bad_request(request)

@@ -22,7 +22,7 @@ from . import backends
 from .analysis import QueryTerm, Vocabulary, analyse
 from .situations import SituationIndex
 
-__all__ = ["Hit", "Results", "document_texts", "invalidate", "reindex", "search"]
+__all__ = ["Hit", "Results", "document_texts", "invalidate", "reindex", "search", "vocabulary"]
 
 VOCABULARY_TTL = 5.0
 MAX_LIMIT = 100
@@ -136,6 +136,11 @@ def _catalogue() -> _Catalogue:
     with _lock:
         _state.update(catalogue=catalogue, revision=revision, checked=now)
     return catalogue
+
+
+def vocabulary() -> Vocabulary:
+    """Every word of the published catalogue (what a query is checked against)."""
+    return _catalogue().vocabulary
 
 
 def search(query: str, *, limit: int = 20, offset: int = 0) -> Results:

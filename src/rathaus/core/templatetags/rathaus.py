@@ -1,11 +1,15 @@
-"""Template helpers shared by every module: KERN widgets, money and list formatting."""
+"""Template helpers shared by every module: KERN widgets, money and list formatting, the
+language of a text."""
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms, template
 from django.forms.boundfield import BoundField, BoundWidget
 from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -78,6 +82,16 @@ def euro(amount: Decimal | float | int | None) -> str:
 def lines(text: str) -> list[str]:
     """The non-empty lines of a text field kept as one item per line."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@register.filter
+def lang_attr(text: Any) -> SafeString:
+    """`` lang="de"`` for a text (anything with ``.language``) in another language than the
+    page's, e.g. German content left untranslated on an English page; else nothing."""
+    language = getattr(text, "language", "")
+    if not language or language == get_language():
+        return SafeString()
+    return format_html(' lang="{}"', language)
 
 
 @register.filter

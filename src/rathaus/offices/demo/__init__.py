@@ -57,6 +57,7 @@ def load_offices(scale: int, districts: dict[int, District]) -> dict[str, Office
                     "name": o["name"] + title_suffix,
                     "kind": o["kind"],
                     "description": o.get("description", ""),
+                    "easy_language": o.get("easy_language", ""),
                     "street": o["street"],
                     "postcode": o["postcode"],
                     "district": districts.get(o.get("district")),

@@ -17,11 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_safe
 
 from rathaus.core.templatetags.rathaus import euro
+from rathaus.language import translations
 
 from ..forms.search import SearchForm, page_number
 from ..models import Category, Offer, Provider
@@ -240,11 +241,15 @@ def offer(request: HttpRequest, slug: str) -> HttpResponse:
         shown.starts_at - timedelta(hours=shown.cancel_until_hours) if shown.starts_at else None
     )
     methods = [payments.provider(m) for m in payments.methods_for(shown)]
+    language = get_language()
+    translated = translations.texts(shown, ("title", "summary", "description"), language)
     return render(
         request,
         "programs/offer.html",
         {
             "offer": shown,
+            "translated": translated,
+            "translation_note": translations.note(translated, language),
             "sessions": finder.sessions(shown),
             "state": state,
             "places_text": places_text(shown, state),

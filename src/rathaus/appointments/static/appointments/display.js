@@ -1,5 +1,6 @@
 // The waiting-room display: asks for the latest calls every few seconds, shows a new one
-// large (with a short highlight) and, once staff switched it on, reads it out in German.
+// large (with a short highlight) and, once staff switched it on, reads it out: with the
+// server's audio file, or the browser's own speech synthesis when that cannot play.
 (function () {
   "use strict";
   const body = document.body;
@@ -24,18 +25,28 @@
   }
 
   function showToggle() {
-    if (!toggle || !("speechSynthesis" in window)) return;
+    if (!toggle) return;
     toggle.hidden = false;
     toggle.setAttribute("aria-pressed", String(speak));
     toggle.textContent = speak ? texts.on : texts.off;
   }
 
-  function announce(call) {
-    if (!speak || !("speechSynthesis" in window)) return;
+  function synthesise(call) {
+    if (!("speechSynthesis" in window)) return;
     const utterance = new SpeechSynthesisUtterance(call.announcement);
     utterance.lang = lang;
     utterance.rate = 0.9;
     window.speechSynthesis.speak(utterance);
+  }
+
+  function announce(call) {
+    if (!speak) return;
+    if (!call.audio) {
+      synthesise(call);
+      return;
+    }
+    const audio = new Audio(call.audio);
+    audio.play().catch(() => synthesise(call));
   }
 
   function render(calls) {
