@@ -234,6 +234,8 @@ ASSISTANT_LLM_URL = os.environ.get("ASSISTANT_LLM_URL", "")
 ASSISTANT_LLM_API_KEY = os.environ.get("ASSISTANT_LLM_API_KEY", "")
 ASSISTANT_LLM_MODEL = os.environ.get("ASSISTANT_LLM_MODEL", "gpt-4o-mini")
 ASSISTANT_LLM_TIMEOUT = float(os.environ.get("ASSISTANT_LLM_TIMEOUT", "8"))
+# "Vorlesen" requests per minute from one address (each may run espeak-ng once).
+READ_ALOUD_PER_IP_MINUTE = int(os.environ.get("READ_ALOUD_PER_IP_MINUTE", "20"))
 # Questions to the service assistant's API per minute from one address.
 ASSISTANT_QUESTIONS_PER_IP_MINUTE = int(os.environ.get("ASSISTANT_QUESTIONS_PER_IP_MINUTE", "60"))
 # Bookings per e-mail address or phone number and day.

@@ -56,16 +56,16 @@ def test_report_a_barrier_with_the_keyboard(page, city):
     tab_until(page, lambda el: el["id"] == "id_message")
     page.keyboard.type("Die Tabelle der Öffnungszeiten ist schwer zu lesen.")
     tab_until(page, lambda el: el["text"] == "Rückmeldung senden")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # wait_for_load_state alone may see the old page
+        page.keyboard.press("Enter")
     assert "Vielen Dank" in page.locator("main").inner_text()
 
 
 def test_switch_language_with_the_keyboard(page, city):
     page.goto("/leistungen/")
     tab_until(page, lambda el: el["text"] == "English")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # wait_for_load_state alone may see the old page
+        page.keyboard.press("Enter")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.url.endswith("/leistungen/")
     assert page.get_by_role("link", name="Skip to content").count() == 1

@@ -24,8 +24,8 @@ LANGUAGE_NAMES = {
 
 
 def _switch_to(page, name: str) -> None:
-    page.get_by_role("button", name=name, exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=name, exact=True).click()
 
 
 def test_arabic_is_right_to_left_and_every_language_is_accessible(page, city):
@@ -78,8 +78,8 @@ def test_switch_to_leichte_sprache_and_back(page, city):
     switch = page.get_by_role("button", name="Leichte Sprache")
     assert switch.get_attribute("aria-pressed") == "false"
     assert page.get_by_text(easy).count() == 0
-    switch.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        switch.click()
     assert page.url.endswith("/leistungen/wohnsitz-anmelden/")
     assert (
         page.get_by_role("button", name="Leichte Sprache").get_attribute("aria-pressed") == "true"
@@ -87,8 +87,8 @@ def test_switch_to_leichte_sprache_and_back(page, city):
     assert page.get_by_text(easy).is_visible()
     assert_accessible(page)
     page.goto("/dienststellen/")
-    page.get_by_role("button", name="Leichte Sprache").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Leichte Sprache").click()
     page.goto("/leistungen/wohnsitz-anmelden/")
     assert page.get_by_text(easy).count() == 0
 

@@ -102,9 +102,29 @@ def test_a_signed_in_resident_hears_the_public_page_not_their_data(client):
     assert client.get(reverse("language:read_aloud"), {"seite": "/konto/"}).status_code == 404
 
 
+def test_the_query_of_a_page_does_not_make_new_audio(client):
+    url = reverse("language:read_aloud")
+    plain = client.get(url, {"seite": "/kontakt/"})["Location"]
+    assert client.get(url, {"seite": "/kontakt/?x=1"})["Location"] == plain
+
+
+def test_reading_aloud_is_limited_per_address(client, settings):
+    settings.READ_ALOUD_PER_IP_MINUTE = 2
+    url = reverse("language:read_aloud")
+    codes = [client.get(url, {"seite": "/kontakt/"}).status_code for _ in range(3)]
+    assert codes == [302, 302, 429]
+
+
 @pytest.mark.parametrize("name", ["../../etc/passwd", "x" * 40 + ".mp3", "a" * 40 + ".wav"])
 def test_audio_files_are_only_the_cached_ones(client, name):
     assert client.get(f"/vorlesen/{name}").status_code == 404
+
+
+def test_a_failing_voice_is_a_clear_503_not_an_error(client, monkeypatch):
+    monkeypatch.setitem(speech.VOICES, "de", "xx-keine-stimme")
+    response = client.get(reverse("language:read_aloud"), {"seite": "/kontakt/"})
+    assert response.status_code == 503
+    assert "nicht verfügbar" in response.content.decode()
 
 
 def test_without_espeak_the_page_says_what_to_do(client, monkeypatch):

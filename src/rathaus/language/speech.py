@@ -40,7 +40,7 @@ BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "tr", "
 
 
 class SpeechUnavailable(RuntimeError):
-    """espeak-ng or lame is not installed; the message says how to install them."""
+    """espeak-ng or lame is not installed (the message says how to install them) or failed."""
 
 
 class PageNotReadable(LookupError):
@@ -105,9 +105,11 @@ def page_text(path: str, *, language: str, easy: bool, host: str, secure: bool) 
     """The main content of the public page at ``path`` (a path of this site, no host), asked
     for at ``host`` like the caller's own request."""
     global _handler
-    if not path.startswith("/") or path.startswith("//") or path.startswith("/vorlesen/"):
+    # Without its query: a content page reads the same, and the number of texts (and files)
+    # stays bounded by the content, whatever addresses someone makes up.
+    route = path.partition("?")[0]
+    if not route.startswith("/") or route.startswith("//") or route.startswith("/vorlesen/"):
         raise PageNotReadable(path)
-    route, _, query = path.partition("?")
     try:
         resolve(route)
     except Resolver404 as error:
@@ -119,7 +121,7 @@ def page_text(path: str, *, language: str, easy: bool, host: str, secure: bool) 
     environ = {
         "REQUEST_METHOD": "GET",
         "PATH_INFO": route,
-        "QUERY_STRING": query,
+        "QUERY_STRING": "",
         "SERVER_NAME": host.rsplit(":", 1)[0],
         "SERVER_PORT": "443" if secure else "80",
         "HTTP_HOST": host,
@@ -176,18 +178,24 @@ def synthesise(text: str, language: str) -> str:
     voice = VOICES.get(language, VOICES["de"])
     with tempfile.TemporaryDirectory(dir=_cache_dir()) as work:
         wav, mp3 = Path(work) / "speech.wav", Path(work) / "speech.mp3"
-        subprocess.run(  # noqa: S603 – fixed tools; the text goes in on stdin
-            [espeak, "-v", voice, "-s", str(WORDS_PER_MINUTE), "-w", str(wav), "--stdin"],
-            input=text.encode(),
-            check=True,
-            capture_output=True,
-            timeout=TIMEOUT_SECONDS,
-        )
-        subprocess.run(  # noqa: S603
-            [lame, "--quiet", "-V", "7", str(wav), str(mp3)],
-            check=True,
-            capture_output=True,
-            timeout=TIMEOUT_SECONDS,
-        )
+        try:
+            subprocess.run(  # noqa: S603 – fixed tools; the text goes in on stdin
+                [espeak, "-v", voice, "-s", str(WORDS_PER_MINUTE), "-w", str(wav), "--stdin"],
+                input=text.encode(),
+                check=True,
+                capture_output=True,
+                timeout=TIMEOUT_SECONDS,
+            )
+            subprocess.run(  # noqa: S603
+                [lame, "--quiet", "-V", "7", str(wav), str(mp3)],
+                check=True,
+                capture_output=True,
+                timeout=TIMEOUT_SECONDS,
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+            stderr = getattr(error, "stderr", b"") or b""
+            raise SpeechUnavailable(
+                f"Sprachausgabe fehlgeschlagen ({voice}): {stderr.decode(errors='replace')[:200]}"
+            ) from error
         os.replace(mp3, target)
     return name

@@ -1,3 +1,6 @@
+import logging
+
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -5,8 +8,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
+from rathaus.core import ratelimit
+
 from . import assistant, services, speech
 from .forms import QuestionForm
+
+logger = logging.getLogger(__name__)
 
 
 def _safe_next(request: HttpRequest, fallback: str = "/") -> str:
@@ -49,6 +56,13 @@ def assistant_page(request: HttpRequest) -> HttpResponse:
 def read_aloud(request: HttpRequest) -> HttpResponse:
     """``?seite=/pfad/``: the page's main content as speech; redirects to the audio file, so
     the link works in every browser with its own player, without JavaScript."""
+    if not ratelimit.hit(
+        "language.read_aloud",
+        ratelimit.client_ip(request),
+        limit=settings.READ_ALOUD_PER_IP_MINUTE,
+        window=60,
+    ):
+        return render(request, "language/read_aloud_error.html", {"reason": "busy"}, status=429)
     path = request.GET.get("seite", "")
     language = get_language()
     try:
@@ -62,7 +76,8 @@ def read_aloud(request: HttpRequest) -> HttpResponse:
         name = speech.synthesise(text, language)
     except speech.PageNotReadable:
         return render(request, "language/read_aloud_error.html", {"reason": "page"}, status=404)
-    except speech.SpeechUnavailable:
+    except speech.SpeechUnavailable as error:
+        logger.warning("read aloud: %s", error)
         return render(request, "language/read_aloud_error.html", {"reason": "speech"}, status=503)
     return HttpResponseRedirect(reverse("language:audio", args=[name]))
 
