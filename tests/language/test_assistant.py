@@ -138,6 +138,8 @@ def test_the_answer_alone_for_the_page_script(client):
     assert page.lstrip().startswith("<section")
     assert "sperrmuell-anmelden" in page
     assert "<html" not in page
+    refused = client.get(reverse("language:assistant"), {"frage": "x" * 300, "teil": "antwort"})
+    assert refused.status_code == 400
 
 
 @pytest.mark.parametrize(

@@ -45,12 +45,13 @@ def assistant_page(request: HttpRequest) -> HttpResponse:
         )
         if form.cleaned_data["speichern"]:
             services.log_question(answer)
-    template = (
-        "language/includes/answer.html"
-        if request.GET.get("teil") == "antwort"
-        else "language/assistant.html"
-    )
-    return render(request, template, {"form": form, "answer": answer, "nav": "assistent"})
+    context = {"form": form, "answer": answer, "nav": "assistent"}
+    if request.GET.get("teil") == "antwort":
+        # The page script asks for the answer alone; a question with errors gets a 400, and
+        # the script then sends the form as a page, which shows the errors in place.
+        status = 200 if answer is not None else 400
+        return render(request, "language/includes/answer.html", context, status=status)
+    return render(request, "language/assistant.html", context)
 
 
 def read_aloud(request: HttpRequest) -> HttpResponse:
