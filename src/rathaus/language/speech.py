@@ -120,7 +120,7 @@ def page_text(path: str, *, language: str, easy: bool, host: str, secure: bool) 
     cookies = f"{settings.LANGUAGE_COOKIE_NAME}={language}" + (f"; {EASY_COOKIE}=1" if easy else "")
     environ = {
         "REQUEST_METHOD": "GET",
-        "PATH_INFO": route,
+        "PATH_INFO": route.encode().decode("iso-8859-1"),  # WSGI: bytes as latin-1
         "QUERY_STRING": "",
         "SERVER_NAME": host.rsplit(":", 1)[0],
         "SERVER_PORT": "443" if secure else "80",
