@@ -6,7 +6,7 @@ the catalogue search ``/api/v1/leistungen?q=`` with the same questions, through 
 server. Quality at scale: a copy of the expected service ("hundesteuer-anmelden-7") counts
 as the expected service.
 
-    python bench/assistant.py [--scale 50] [--json]
+    python bench/assistant.py [--scale 50] [--json] [--skip-load]
 """
 
 import json
@@ -44,7 +44,8 @@ def quality(base: str, items: list[dict]) -> tuple[float, float]:
 
 def main() -> None:
     args = common.arguments(__doc__.splitlines()[0], scale=50)
-    common.prepare_database(args.database_url, args.scale)
+    if not args.skip_load:
+        common.prepare_database(args.database_url, args.scale)
     items = questions()
     mix = [item["q"] for item in items] * args.rounds
     random.Random(SEED).shuffle(mix)

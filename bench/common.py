@@ -34,6 +34,12 @@ def arguments(
     )
     parser.add_argument("--json", action="store_true", help="end with one JSON object of figures")
     parser.add_argument("--rounds", type=int, default=5, help="repetitions of the query mix")
+    parser.add_argument(
+        "--skip-load",
+        action="store_true",
+        help="use the database as an earlier run at the same --scale left it (loading the "
+        "demo city at scale 50 takes many minutes)",
+    )
     if more is not None:
         more(parser)
     return parser.parse_args()
