@@ -153,6 +153,16 @@ def test_scale_multiplies_the_lists_of_places_only(datasets):
     assert bigger[statistics].releases == by_slug[statistics].releases
 
 
+def test_a_large_city_has_as_many_car_parks_as_asked_each_with_its_own_name():
+    """More car parks than distinct names (about 400) once looped forever at scale 50."""
+    parking = next(
+        item for item in external_datasets(TODAY, scale=12) if item.slug == "parkhaeuser-stellplaetze"
+    )
+    names = [row["name"] for row in parking.releases[-1].rows]
+    assert len(names) == 40 * 12
+    assert len(set(names)) == len(names)
+
+
 def test_demo_stays_small(datasets):
     total = sum(len(release.rows) for item in datasets for release in item.releases)
     assert total < 60_000

@@ -2454,10 +2454,11 @@ def _parkhaeuser(today: date, scale: int) -> External:
             kind = "Park-and-ride-Platz"
         name = f"{kind} {q.name} {rng.choice(suffixes)}"
         if name in used:
-            if len(used) >= 40 * scale * 3:
-                name = f"{name} {len(places)}"
-            else:
+            # Scale 1 draws again; larger cities number the copies, because the
+            # distinct names (about 400) run out long before 40 × scale places.
+            if scale == 1:
                 continue
+            name = f"{name} {len(places) + 1}"
         used.add(name)
         low, high = {"Parkhaus": (250, 900), "Tiefgarage": (150, 650)}.get(kind, (60, 400))
         spaces = rng.randint(low, high)
