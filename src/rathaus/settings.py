@@ -53,7 +53,7 @@ def _secret_key() -> str:
 # --- Core -------------------------------------------------------------------
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,.localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 ROOT_URLCONF = "rathaus.urls"
 WSGI_APPLICATION = "rathaus.wsgi.application"
@@ -82,6 +82,23 @@ INSTALLED_APPS = [
     "rathaus.opendata",  # before the ledger: its demo releases are sequenced with the rest
     "rathaus.ledger",
     "rathaus.language",
+    "rathaus.sites",
+    # Wagtail, the editorial system of the homepages (module sites)
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
+    "wagtail.contrib.sitemaps",
+    "django.contrib.sitemaps",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +116,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rathaus.core.locking.BusyMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",  # old homepage paths (import)
 ]
 
 TEMPLATES = [
@@ -303,6 +321,41 @@ STEP_UP_SECONDS = int(os.environ.get("STEP_UP_SECONDS", "900"))
 # Staff reads of personal data are kept this long, then may be deleted (never changed).
 ACCESS_LOG_RETENTION_DAYS = 730
 
+# --- Homepages (Wagtail, module sites) ---------------------------------------------
+WAGTAIL_SITE_NAME = "Digitales Rathaus Düsseldorf"
+# Links in e-mails and in the editor point here (the host the editors sign in on).
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
+# Editors sign in like all staff, with their passkey: no second password in the CMS.
+WAGTAILADMIN_LOGIN_URL = "accounts:staff_signin"
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from the city's servers
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH = True
+WAGTAILADMIN_COMMENTS_ENABLED = False  # review talk happens in the workflow comments
+# A reviewed page is published by the workflow, which checks the second person and the
+# accessibility rules (sites/services.py) instead of the reviewer's publish permission.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "rathaus.sites.workflow.publish_reviewed"
+# Uploaded originals stay private (MEDIA_ROOT); only resized renditions are public files.
+WAGTAILIMAGES_RENDITION_STORAGE = "public_images"
+STORAGES["public_images"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": VAR_DIR / "public", "base_url": "/medien/"},
+}
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = FILE_UPLOAD_MAX_BYTES
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "csv", "vtt", "mp4", "webm"]
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {
+        "WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea",
+        "OPTIONS": {
+            "features": ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+        },
+    }
+}
+
 # --- Logging and metrics ------------------------------------------------------------
 # One JSON object per line on stdout (time, level, logger, message, request_id; for
 # requests method, route, status, duration_ms, client_ip). LOG_FORMAT=plain gives lines
@@ -327,6 +380,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},  # its own log (page history) keeps who did what
         # Our request line replaces Django's "Not Found: /path" (a path may hold a token);
         # errors with their traceback stay.
         "django.request": {"level": "ERROR"},

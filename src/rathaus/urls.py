@@ -1,9 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
 
 from .api import api
+from .sites.views import editor_signin
 
 urlpatterns = [
+    path("", include("rathaus.sites.urls")),  # first: "/" of an institution's host is its home
     path("", include("rathaus.catalog.urls")),
     path("", include("rathaus.core.urls")),
     path("", include("rathaus.accounts.urls")),  # before the admin: /verwaltung/anmelden/ …
@@ -17,6 +23,11 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("verwaltung/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("redaktion/login/", editor_signin),  # the CMS signs in with the staff passkey
+    path("redaktion/", include(wagtailadmin_urls)),
+    path("dokumente/", include(wagtaildocs_urls)),
+    path("sitemap.xml", sitemap),
+    path("", include(wagtail_urls)),  # last: every other path may be a homepage's page
 ]
 
 handler404 = "rathaus.core.views.page_not_found"

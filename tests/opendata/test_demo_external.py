@@ -156,7 +156,9 @@ def test_scale_multiplies_the_lists_of_places_only(datasets):
 def test_a_large_city_has_as_many_car_parks_as_asked_each_with_its_own_name():
     """More car parks than distinct names (about 400) once looped forever at scale 50."""
     parking = next(
-        item for item in external_datasets(TODAY, scale=12) if item.slug == "parkhaeuser-stellplaetze"
+        item
+        for item in external_datasets(TODAY, scale=12)
+        if item.slug == "parkhaeuser-stellplaetze"
     )
     names = [row["name"] for row in parking.releases[-1].rows]
     assert len(names) == 40 * 12

@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SitesConfig(AppConfig):
+    name = "rathaus.sites"
+    label = "sites"
+    verbose_name = _("Internetauftritte")
+
+    def ready(self) -> None:
+        from rathaus.core import navigation
+
+        navigation.register(
+            navigation.STAFF,
+            navigation.Section(
+                "redaktion",
+                _("Redaktion"),
+                "wagtailadmin_home",
+                order=60,
+                visible=lambda user: user.has_perm("wagtailadmin.access_admin"),
+            ),
+        )
+
+    def load_demo(self, *, scale: int, log) -> None:
+        """Called by ``rathaus demo`` in INSTALLED_APPS order."""
+        from .demo import load
+
+        load(scale=scale, log=log)

@@ -1,0 +1,147 @@
+"""Demo homepages: the city portal and five institutions, from the JSON files here.
+
+A site that exists already is left alone (editors may have changed it), so ``rathaus demo``
+can run twice. ``--scale N`` adds N − 1 archive copies of each site's pages (benchmarks).
+"""
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from wagtail.models import Page, Site
+from wagtail.search import index
+
+from rathaus.catalog.models import Service
+from rathaus.offices.models import Office
+from rathaus.programs.models import Provider
+
+from .. import services
+from ..models import ContentPage, EventIndexPage, InstitutionPage, NewsIndexPage, NewsPage
+
+FOLDER = Path(__file__).parent
+PORTAL = "stadt"  # the city portal; every other file here is an institution's site
+# ``make run`` serves on this port; page links to another site carry it.
+DEMO_PORT = 8000
+
+
+def load(*, scale: int = 1, log: Callable[[str], Any] = print) -> None:
+    services.remove_placeholder_site()
+    service_ids = dict(Service.objects.values_list("slug", "pk"))
+    created = 0
+    files = sorted(FOLDER.glob("*.json"), key=lambda path: (path.stem != PORTAL, path.stem))
+    for number, path in enumerate(files, start=1):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if Site.objects.filter(hostname=data["hostname"]).exists():
+            continue
+        builder = _Builder(data, service_ids)
+        created += builder.build(scale)
+        log(f"  Internetauftritt {number}/{len(files)}: {data['name']} ({data['hostname']})")
+    if created:
+        # The search index is written by a background task per page; the demo's pages are
+        # searchable at once, also before the worker runs.
+        for page in Page.objects.live().specific().iterator():
+            index.insert_or_update_object(page)
+        log(f"  Internetauftritte: {created} Seiten veröffentlicht.")
+
+
+class _Builder:
+    def __init__(self, data: dict, service_ids: dict[str, int]) -> None:
+        self.data = data
+        self.service_ids = service_ids
+        self.count = 0
+
+    def build(self, scale: int) -> int:
+        data = self.data
+        office = Office.objects.filter(slug=data.get("office") or "").first()
+        setup = services.create_site(
+            name=data["name"],
+            short_name=data["short_name"],
+            hostname=data["hostname"],
+            port=DEMO_PORT,
+            slug=data["slug"],
+            home_title=data["home"]["title"],
+            accent=data["accent"],
+            is_default=data["slug"] == PORTAL,
+            office=office,
+            provider=Provider.objects.filter(slug=data.get("provider") or "").first(),
+            tagline=data.get("tagline", ""),
+        )
+        home = setup.root
+        self._fill(home, data["home"])
+        services.publish_as_system(home)
+        self.count += 1
+        for page in data["pages"]:
+            self._tree(home, page, show_in_menus=True, office=office)
+        news = self._add(
+            home,
+            NewsIndexPage(),
+            {"slug": "aktuelles", "title": "Aktuelles", "intro": f"Meldungen: {data['name']}."},
+        )
+        for item in sorted(data["news"], key=lambda n: n["days_ago"], reverse=True):
+            self._news(news, item)
+        for copy in range(2, scale + 1):
+            archive = self._add(
+                home,
+                ContentPage(),
+                {"slug": f"archiv-{copy}", "title": f"Archiv {copy}", "intro": ""},
+                show_in_menus=False,
+            )
+            for page in data["pages"]:
+                self._tree(archive, page, show_in_menus=False, office=office)
+        return self.count
+
+    def _tree(self, parent: Page, data: dict, *, show_in_menus: bool, office=None) -> None:
+        """A page and its children; an institution's "besuch" page is its visitor page
+        (address and hours from the office) and "veranstaltungen" lists its offers."""
+        if data["slug"] == "besuch" and office is not None:
+            page = InstitutionPage(office=office)
+        elif data["slug"] == "veranstaltungen" and self.data.get("provider"):
+            page = EventIndexPage()
+        else:
+            page = ContentPage()
+        page = self._add(parent, page, data, show_in_menus=show_in_menus)
+        for child in data.get("children", []):
+            self._tree(page, child, show_in_menus=False)
+
+    def _news(self, index: Page, item: dict) -> None:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        slug = _slugify(item["title"])
+        date = timezone.localdate() - timedelta(days=int(item["days_ago"]))
+        self._add(index, NewsPage(date=date), {**item, "slug": slug})
+
+    def _add(self, parent: Page, page: Page, data: dict, *, show_in_menus: bool = True) -> Page:
+        page.title = data["title"]
+        page.slug = data["slug"]
+        page.show_in_menus = show_in_menus
+        page.live = False  # live only through publishing, which checks the rules
+        self._fill(page, data)
+        parent.add_child(instance=page)
+        services.publish_as_system(page)
+        self.count += 1
+        return page
+
+    def _fill(self, page: Page, data: dict) -> None:
+        page.intro = data.get("intro", "")
+        page.easy_language = data.get("easy", "")
+        page.body = json.dumps([self._block(block) for block in data.get("body", [])])
+
+    def _block(self, block: dict) -> dict:
+        if block["type"] == "service":
+            return {"type": "service", "value": self.service_ids[block["value"]]}
+        if block["type"] == "contact":
+            return {
+                "type": "contact",
+                "value": {**block["value"], "office": block["value"].get("office") or ""},
+            }
+        return {"type": block["type"], "value": block["value"]}
+
+
+def _slugify(title: str) -> str:
+    from django.utils.text import slugify
+
+    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe"})
+    return slugify(title.translate(table))[:80].strip("-")

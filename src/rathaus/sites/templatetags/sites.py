@@ -1,0 +1,61 @@
+"""Template tags of the homepages: what a page pulls from the other modules when it renders."""
+
+import json
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from rathaus.offices.models import Office
+from rathaus.programs.services import search as offer_search
+
+from .. import structured
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def site_events(context: template.Context, count: int) -> list:
+    """The next offers of the site's provider in the programme portal (never a copy)."""
+    profile = context.get("site_profile")
+    if profile is None or profile.provider_id is None:
+        return []
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return list(
+        offer_search.listed(user)
+        .filter(provider_id=profile.provider_id)
+        .select_related("venue")
+        .order_by("starts_at", "title")[: max(1, min(int(count), 50))]
+    )
+
+
+@register.simple_tag
+def office_by_slug(slug: str) -> Office | None:
+    if not slug:
+        return None
+    return Office.objects.filter(slug=slug).first()
+
+
+@register.filter
+def file_label(document) -> str:
+    """ "PDF, 240 KB": what a download is before it is clicked."""
+    extension = document.file_extension.upper() or _("Datei")
+    try:
+        size = document.get_file_size() or 0
+    except OSError:
+        return extension
+    if size >= 1024 * 1024:
+        amount = f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+    else:
+        amount = f"{max(1, round(size / 1024))} KB"
+    return f"{extension}, {amount}"
+
+
+@register.simple_tag(takes_context=True)
+def structured_data(context: template.Context, page) -> SafeString:
+    """schema.org JSON-LD of the page (not executed: the CSP does not apply to data blocks)."""
+    data = structured.for_page(page, context.get("site_profile"))
+    text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+    return format_html('<script type="application/ld+json">{}</script>', SafeString(text))

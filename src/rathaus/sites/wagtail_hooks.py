@@ -1,0 +1,18 @@
+"""Wagtail admin hooks: the service chooser, and no user administration in the CMS (staff
+accounts, their passkeys and groups are kept in the Verwaltung, /verwaltung/)."""
+
+from wagtail import hooks
+
+from .choosers import service_chooser_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_service_chooser():
+    return service_chooser_viewset
+
+
+@hooks.register("construct_main_menu")
+def hide_user_administration(request, menu_items):
+    menu_items[:] = [item for item in menu_items if item.name not in {"settings"}] + [
+        item for item in menu_items if item.name == "settings" and request.user.is_superuser
+    ]
