@@ -117,8 +117,11 @@ def _put_back_tables(connection, copies: dict[str, object]) -> None:
             elif rows := copied[1]:
                 columns = ", ".join(connection.ops.quote_name(column) for column in copied[0])
                 marks = ", ".join("?" * len(copied[0]))
+                # A full-text table that a trigger fills from its base table (Wagtail's search
+                # index) already has the rows again: the copy replaces them.
+                verb = "INSERT OR REPLACE" if copied[0][:1] == ["rowid"] else "INSERT"
                 connection.connection.executemany(
-                    f"INSERT INTO {name} ({columns}) VALUES ({marks})",  # noqa: S608
+                    f"{verb} INTO {name} ({columns}) VALUES ({marks})",
                     rows,
                 )
         for sequence, value in copies.get(_SEQUENCES, ()):

@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import django
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -196,7 +197,9 @@ LANGUAGES = [
     ("pl", "Polski"),
     ("ja", "日本語"),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django's own catalogue next to ours: installed apps (Wagtail) translate Django's form
+# messages differently ("Dieses Feld ist erforderlich."), and LOCALE_PATHS win over apps.
+LOCALE_PATHS = [BASE_DIR / "locale", Path(django.__file__).parent / "conf" / "locale"]
 FORMAT_MODULE_PATH = ["rathaus.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True

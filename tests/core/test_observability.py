@@ -84,10 +84,13 @@ def test_requests_are_timed_per_route_never_per_path(client):
     before = scrape(client)
     for _ in range(3):
         assert client.get("/impressum/").status_code == 200
-    assert client.get("/gibt-es-nicht-4711/").status_code == 404
+    assert client.get("/gibt-es-nicht-4711/").status_code == 404  # could be a homepage's page
+    assert client.get("/gibt-es-nicht-4711.txt").status_code == 404  # could be nothing
 
     after = scrape(client)
     assert requests_of(after, "core:imprint") - requests_of(before, "core:imprint") == 3
+    pages = "wagtail_serve"
+    assert requests_of(after, pages, "4xx") - requests_of(before, pages, "4xx") == 1
     assert requests_of(after, "unmatched", "4xx") - requests_of(before, "unmatched", "4xx") == 1
     routes = {dict(labels).get("route", "") for _, labels in after}
     assert not any("/" in route and "4711" in route for route in routes)

@@ -29,6 +29,7 @@ CSP = {
     "media-src": "'self'",
     "manifest-src": "'self'",
     "form-action": "'self'",
+    "frame-src": "'self'",  # the CMS's preview shows our own page in a frame
     "frame-ancestors": "'none'",
     "base-uri": "'none'",
     "object-src": "'none'",
@@ -50,8 +51,9 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
-def _csp_header(secure: bool) -> str:
-    parts = [f"{name} {value}" for name, value in CSP.items()]
+def _csp_header(secure: bool, framed: bool = False) -> str:
+    policy = CSP | ({"frame-ancestors": "'self'"} if framed else {})
+    parts = [f"{name} {value}" for name, value in policy.items()]
     if secure:
         parts.append("upgrade-insecure-requests")
     return "; ".join(parts)
@@ -60,15 +62,19 @@ def _csp_header(secure: bool) -> str:
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
-        self.csp_plain = _csp_header(secure=False)
-        self.csp_secure = _csp_header(secure=True)
+        self.csp = {
+            (secure, framed): _csp_header(secure=secure, framed=framed)
+            for secure in (False, True)
+            for framed in (False, True)
+        }
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         secure = request.is_secure() or settings.HTTPS
-        response.headers.setdefault(
-            "Content-Security-Policy", self.csp_secure if secure else self.csp_plain
-        )
+        # A view that allows framing by our own pages (the CMS's preview) says so with
+        # X-Frame-Options: SAMEORIGIN; the CSP follows it.
+        framed = response.headers.get("X-Frame-Options", "").upper() == "SAMEORIGIN"
+        response.headers.setdefault("Content-Security-Policy", self.csp[secure, framed])
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -4,15 +4,18 @@ the rules for going live, and what every page shows from the other modules."""
 import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
     GroupPagePermission,
+    Locale,
     Page,
     Site,
     Workflow,
@@ -41,6 +44,19 @@ class SiteSetup:
     reviewers: Group
 
 
+def _roots() -> tuple[Page, Collection]:
+    """The roots of the page tree and of the media collections, and the default locale.
+
+    Wagtail's migrations create them; a test database emptied between tests (and a city
+    that starts from a dump without them) lacks them, so they are made here when missing."""
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    media = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    return root, media
+
+
 @transaction.atomic
 def create_site(
     *,
@@ -58,7 +74,7 @@ def create_site(
 ) -> SiteSetup:
     """A site with its home page, profile, media collection, editors, reviewers and the
     four-eyes workflow; editors of one site have no rights on another."""
-    root = Page.get_first_root_node()
+    root, media_root = _roots()
     home = root.add_child(instance=HomePage(title=home_title, slug=slug, live=False))
     site = Site.objects.create(
         hostname=hostname,
@@ -75,7 +91,7 @@ def create_site(
         provider=provider,
         tagline=tagline,
     )
-    collection = Collection.get_first_root_node().add_child(name=name)
+    collection = media_root.add_child(name=name)
     editors = Group.objects.create(name=_("Redaktion: %(site)s") % {"site": name})
     reviewers = Group.objects.create(name=_("Freigabe: %(site)s") % {"site": name})
     access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
