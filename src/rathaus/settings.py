@@ -335,6 +335,10 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from the city's servers
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no staff e-mail hashes to a third party
+# No background saving: a draft is saved when the editor says so, and a quick "submit" cannot
+# race an autosave that has just created the same page (a duplicate slug, a 500).
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH = True
 WAGTAILADMIN_COMMENTS_ENABLED = False  # review talk happens in the workflow comments
 # A reviewed page is published by the workflow, which checks the second person and the

@@ -1,0 +1,100 @@
+"""The homepages in Chromium: an editor signs in with a passkey and writes a page with an
+image; publishing waits for the alt text and for a second person; the page is then live."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from PIL import Image as Picture
+from wagtail.images.models import Image
+from wagtail.models import Collection, Site
+
+from rathaus.accounts.models import Role
+from rathaus.accounts.services import staff
+from rathaus.sites.models import ContentPage
+from tests.factories import StaffFactory
+
+from .conftest import assert_accessible, csp_violations, signed_in_page
+
+pytestmark = pytest.mark.browser
+LIBRARY = "Stadtbüchereien Düsseldorf"
+
+
+def _picture() -> Image:
+    buffer = io.BytesIO()
+    Picture.new("RGB", (400, 300), "#1d5f8a").save(buffer, "PNG")
+    return Image.objects.create(
+        title="Lesesaal",
+        file=ContentFile(buffer.getvalue(), name="lesesaal.png"),
+        collection=Collection.objects.get(name=LIBRARY),
+    )
+
+
+def _more_actions(page) -> None:
+    page.get_by_label("Aktionen (Fußzeile)").locator("[data-w-dropdown-target=toggle]").click()
+
+
+def _submit(page) -> None:
+    _more_actions(page)
+    with page.expect_navigation():
+        page.locator("button[name=action-submit]").click()
+
+
+def test_an_editor_writes_a_page_and_a_second_person_publishes_it(
+    page, city, authenticator, chromium, live_server
+):
+    editor = StaffFactory(full_name="Ella Redaktion", roles=[Role.CATALOGUE_EDITOR])
+    editor.groups.add(Group.objects.get(name=f"Redaktion: {LIBRARY}"))
+    reviewer = StaffFactory(full_name="Rafael Freigabe", roles=[Role.CATALOGUE_EDITOR])
+    reviewer.groups.add(Group.objects.get(name=f"Freigabe: {LIBRARY}"))
+    picture = _picture()
+    library = Site.objects.get(hostname="buecherei.localhost")
+    refused = csp_violations(page)
+
+    page.goto(f"/verwaltung/einrichten/{staff.new_enrolment(editor, by=None)}/")
+    page.get_by_role("button", name="Passkey erstellen").click()
+    page.wait_for_url("**/verwaltung/")
+    page.goto("/redaktion/")
+    page.wait_for_url("**/redaktion/")
+    assert_accessible(page)
+
+    page.goto(f"/redaktion/pages/add/sites/contentpage/{library.root_page_id}/")
+    assert_accessible(page)
+    page.fill("#id_title", "Neuer Lesesaal")
+    page.fill("#id_intro", "Der Lesesaal ist renoviert und hat neue Plätze.")
+    page.get_by_role("button", name="Block einfügen").first.click()
+    page.get_by_role("option", name="Bild").click()
+    page.get_by_role("button", name="Bild auswählen").click()
+    page.get_by_role("link", name="Lesesaal").click()
+    _submit(page)
+    assert "keinen Alternativtext" in page.content()
+    assert not ContentPage.objects.filter(title="Neuer Lesesaal").exists()
+
+    page.get_by_label("Alternativtext").fill("Lesesaal mit neuen Tischen und hohen Fenstern")
+    _submit(page)
+    draft = ContentPage.objects.get(title="Neuer Lesesaal")
+    assert not draft.live and draft.current_workflow_state is not None
+
+    second = signed_in_page(chromium, live_server, reviewer)
+    second.goto(f"/redaktion/pages/{draft.pk}/edit/")
+    assert_accessible(second)
+    _more_actions(second)
+    with second.expect_navigation():
+        approve = "button[data-workflow-action-name=approve]:not([data-workflow-action-modal-url])"
+        second.locator(approve).click()
+    draft.refresh_from_db()
+    assert draft.live
+    assert picture.pk in [
+        b.value["image"].pk for b in draft.specific.body if b.block_type == "image"
+    ]
+
+    visitor = chromium.new_context(locale="de-DE").new_page()
+    visitor.goto(
+        live_server.url.replace("localhost", "buecherei.localhost")
+        + draft.url_path.removeprefix(library.root_page.url_path[:-1])
+    )
+    assert visitor.get_by_role("heading", level=1).inner_text() == "Neuer Lesesaal"
+    assert visitor.get_by_alt_text("Lesesaal mit neuen Tischen und hohen Fenstern").is_visible()
+    assert_accessible(visitor)
+    assert refused == [], "\n".join(refused)
