@@ -6,7 +6,7 @@ reviewer's approval, a bulk action). Each finding says in German what to change.
 """
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -247,16 +247,11 @@ def document_findings(document) -> list[Finding]:
     ]
 
 
-def _blocks(stream) -> Iterator[tuple[str, object]]:
-    for child in stream:
-        yield child.block_type, child.value
-
-
 def body_findings(stream) -> list[Finding]:
     """All findings of a page body (a StreamValue), in reading order."""
     findings: list[Finding] = []
     headings: list[tuple[int, str]] = []
-    for kind, value in _blocks(stream):
+    for kind, value in ((child.block_type, child.value) for child in stream):
         if kind == "text":
             markup = _markup(value.source)
             headings += markup.headings

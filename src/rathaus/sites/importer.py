@@ -20,13 +20,13 @@ from urllib.parse import unquote, urlsplit
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from django.core.files.images import ImageFile
 from django.db import transaction
-from django.utils.text import slugify
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images.models import Image
 from wagtail.models import Collection, Page, Site
 
 from .accessibility import VAGUE_LINK_TEXTS
 from .models import ContentPage
+from .services import slug_for
 
 MAX_HTML_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
@@ -90,7 +90,7 @@ class Report:
         return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
 
 
-class ImportError_(Exception):
+class NotImportable(Exception):
     """The folder cannot be imported at all (the message says why, in German)."""
 
 
@@ -105,11 +105,6 @@ def read_html(path: Path) -> str:
 
 def _old_path(folder: Path, path: Path) -> str:
     return "/" + path.relative_to(folder).as_posix()
-
-
-def _slug(name: str) -> str:
-    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe"})
-    return slugify(name.translate(table))[:80].strip("-") or "seite"
 
 
 class _Importer:
@@ -159,7 +154,7 @@ class _Importer:
         if key not in self.pages:
             page = ContentPage(
                 title=directory.name.replace("-", " ").title(),
-                slug=self._free_slug(parent, _slug(directory.name)),
+                slug=self._free_slug(parent, slug_for(directory.name)),
                 live=False,
             )
             parent.add_child(instance=page)
@@ -176,7 +171,7 @@ class _Importer:
 
     def run(self) -> Report:
         if not self.files:
-            raise ImportError_(f"Im Ordner {self.folder} liegen keine HTML-Dateien (.html, .htm).")
+            raise NotImportable(f"Im Ordner {self.folder} liegen keine HTML-Dateien (.html, .htm).")
         ordered = sorted(
             self.files,
             key=lambda p: (
@@ -205,7 +200,7 @@ class _Importer:
             page = ContentPage(
                 title=title,
                 slug=self._free_slug(
-                    parent, _slug(stem if not is_root_index else "startseite-alt")
+                    parent, slug_for(stem if not is_root_index else "startseite-alt")
                 ),
                 live=False,
             )
@@ -500,6 +495,6 @@ def import_site(
     """Draft pages of ``site`` (below ``under``, default its home page) from ``folder``; all
     or nothing."""
     if not folder.is_dir():
-        raise ImportError_(f"Den Ordner {folder} gibt es nicht.")
+        raise NotImportable(f"Den Ordner {folder} gibt es nicht.")
     with transaction.atomic():
         return _Importer(folder.resolve(), site, under or site.root_page.specific, log).run()

@@ -19,6 +19,7 @@ from wagtail.fields import StreamField
 from wagtail.models import AbstractGroupApprovalTask, Page
 from wagtail.search import index
 
+from .accessibility import colour_findings
 from .blocks import body_blocks
 from .forms import SitePageForm
 
@@ -27,8 +28,6 @@ _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def validate_colour(value: str) -> None:
-    from .accessibility import colour_findings
-
     if not _COLOUR.match(value):
         raise ValidationError(_("Bitte eine Farbe als #rrggbb angeben, z. B. #004b87."))
     if findings := colour_findings(value):
@@ -83,6 +82,14 @@ class SiteProfile(BaseSiteSetting):
         return self.short_name
 
 
+def panels_with(*fields: str) -> list[FieldPanel]:
+    """The editor's content tab: title, the type's own fields, then what every page has."""
+    return [
+        *Page.content_panels,
+        *(FieldPanel(name) for name in (*fields, "intro", "body", "easy_language")),
+    ]
+
+
 class SitePage(Page):
     """What every page of every site has."""
 
@@ -95,12 +102,7 @@ class SitePage(Page):
     body = StreamField(body_blocks(), blank=True, verbose_name=_("Inhalt"))
 
     base_form_class = SitePageForm
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("intro"),
-        FieldPanel("body"),
-        FieldPanel("easy_language"),
-    ]
+    content_panels = panels_with()
     search_fields = [
         *Page.search_fields,
         index.SearchField("intro"),
@@ -175,13 +177,7 @@ class NewsPage(SitePage):
 
     parent_page_types = ["sites.NewsIndexPage"]
     subpage_types: list[str] = []
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("date"),
-        FieldPanel("intro"),
-        FieldPanel("body"),
-        FieldPanel("easy_language"),
-    ]
+    content_panels = panels_with("date")
 
     class Meta:
         verbose_name = _("Nachricht")
@@ -209,13 +205,7 @@ class InstitutionPage(SitePage):
         related_name="+",
     )
 
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("office"),
-        FieldPanel("intro"),
-        FieldPanel("body"),
-        FieldPanel("easy_language"),
-    ]
+    content_panels = panels_with("office")
 
     class Meta:
         verbose_name = _("Einrichtung (Adresse und Öffnungszeiten)")
@@ -232,13 +222,7 @@ class FormPage(SitePage):
         help_text=_("Der Antrag dieser Leistung wird verlinkt; er bleibt im Antragsmodul."),
     )
 
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("service"),
-        FieldPanel("intro"),
-        FieldPanel("body"),
-        FieldPanel("easy_language"),
-    ]
+    content_panels = panels_with("service")
 
     class Meta:
         verbose_name = _("Antragsseite")

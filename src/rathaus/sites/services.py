@@ -9,6 +9,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import Resolver404, resolve
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
@@ -22,11 +24,16 @@ from wagtail.models import (
     WorkflowPage,
     WorkflowTask,
 )
+from wagtail.views import serve
 
 from . import accessibility
 from .models import HomePage, ReviewTask, SitePage, SiteProfile
 
 HOSTS_CACHE_KEY = "sites:institution-hosts"
+# German letters in page addresses as German writes them without umlauts.
+_UMLAUTS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
+)
 
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "lock_page", "unlock_page")
 REVIEWER_PAGE_PERMISSIONS = ("change_page", "lock_page", "unlock_page")
@@ -126,6 +133,11 @@ def create_site(
     return SiteSetup(site=site, root=home, editors=editors, reviewers=reviewers)
 
 
+def slug_for(text: str) -> str:
+    """A page's short address from its title or file name (Ä → ae, at most 80 letters)."""
+    return slugify(text.translate(_UMLAUTS))[:80].strip("-") or "seite"
+
+
 def remove_placeholder_site() -> None:
     """Wagtail's first migration creates a "Welcome" page as the default site; the city's
     portal takes its place."""
@@ -142,9 +154,6 @@ def remove_placeholder_site() -> None:
 def path_taken(slug: str, parent: Page | None) -> str | None:
     """Why a page's path below the city portal is a module's (/leistungen/, /termine/ …),
     where it could never be reached; None when Wagtail would serve it."""
-    from django.urls import Resolver404, resolve
-    from wagtail.views import serve
-
     if parent is None or not Site.objects.filter(root_page=parent, is_default_site=True).exists():
         return None
     try:

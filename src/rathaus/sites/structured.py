@@ -35,9 +35,7 @@ def for_page(page: SitePage, profile: SiteProfile | None) -> dict:
             "datePublished": page.date.isoformat(),
             "publisher": organisation(profile),
         }
-    elif isinstance(page, InstitutionPage) or page.pk == getattr(
-        getattr(profile, "site", None), "root_page_id", None
-    ):
+    elif isinstance(page, InstitutionPage) or (profile and page.pk == profile.site.root_page_id):
         data |= organisation(profile)
     else:
         data |= {"@type": "WebPage", "name": page.title, "publisher": organisation(profile)}

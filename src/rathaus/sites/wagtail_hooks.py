@@ -15,9 +15,8 @@ def register_service_chooser():
 
 @hooks.register("construct_main_menu")
 def hide_user_administration(request, menu_items):
-    menu_items[:] = [item for item in menu_items if item.name not in {"settings"}] + [
-        item for item in menu_items if item.name == "settings" and request.user.is_superuser
-    ]
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name != "settings"]
 
 
 @hooks.register("insert_global_admin_js")

@@ -6,9 +6,11 @@ can run twice. ``--scale N`` adds N − 1 archive copies of each site's pages (b
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
 from wagtail.models import Page, Site
 from wagtail.search import index
 
@@ -105,11 +107,7 @@ class _Builder:
             self._tree(page, child, show_in_menus=False)
 
     def _news(self, index: Page, item: dict) -> None:
-        from datetime import timedelta
-
-        from django.utils import timezone
-
-        slug = _slugify(item["title"])
+        slug = services.slug_for(item["title"])
         date = timezone.localdate() - timedelta(days=int(item["days_ago"]))
         self._add(index, NewsPage(date=date), {**item, "slug": slug})
 
@@ -138,10 +136,3 @@ class _Builder:
                 "value": {**block["value"], "office": block["value"].get("office") or ""},
             }
         return {"type": block["type"], "value": block["value"]}
-
-
-def _slugify(title: str) -> str:
-    from django.utils.text import slugify
-
-    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe"})
-    return slugify(title.translate(table))[:80].strip("-")

@@ -37,7 +37,7 @@ class Command(BaseCommand):
             raise CommandError(f"Den Auftritt „{site}“ gibt es nicht. Vorhanden: {names}.")
         try:
             report = importer.import_site(Path(folder), target, log=self.stdout.write)
-        except importer.ImportError_ as error:
+        except importer.NotImportable as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
             self.style.SUCCESS(
