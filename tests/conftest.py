@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from rathaus.catalog import search as catalog_search
 from rathaus.programs.services import booking as programs_booking
-from tests.support import load_demo_city, missing_browser_requirements
+from tests.support import load_demo_city, missing_browser_requirements, remember_demo_city
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is fine with it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -48,6 +48,7 @@ def pytest_terminal_summary(terminalreporter, config):
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_demo_city()
+        remember_demo_city()
     catalog_search.invalidate()
 
 

@@ -4,7 +4,8 @@
 ``rathaus ledger …`` and ``rathaus openapi`` are ours; every other word is passed to
 Django's management commands (``rathaus migrate``, ``rathaus createsuperuser`` …).
 ``rathaus verify`` runs without Django and without a database: anyone can check a
-Bescheid against the transparency log with it.
+Bescheid against the transparency log with it. ``rathaus serve`` starts gunicorn without
+loading Django first (its workers do).
 """
 
 import os
@@ -20,6 +21,11 @@ def main(argv: list[str] | None = None) -> None:
         from rathaus.ledger.verifier import main as verify
 
         sys.exit(verify(args[1:]))
+    if args and args[0] == "serve":
+        from rathaus.core.serving import main as serve
+
+        serve(args[1:])
+        return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.settings")
     from django.core.management import execute_from_command_line
 

@@ -44,15 +44,7 @@ def page(chromium, live_server):
 
 @pytest.fixture
 def city(transactional_db):
-    """The demo city in the live server's database (which is emptied after every test),
-    without the open-data catalogue, which only the portal's own test needs (``catalogue``):
-    building two years of releases is a large share of loading the city."""
-    restore_demo_city(without={"opendata"})
-
-
-@pytest.fixture
-def catalogue(transactional_db):
-    """The demo city with its open-data catalogue."""
+    """The demo city in the live server's database (which is emptied after every test)."""
     restore_demo_city()
 
 

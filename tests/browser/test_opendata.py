@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 GREEN_ROOFS = "dachbegruenung-foerderung"
 
 
-def test_find_download_reflow_and_steward_pages(page, chromium, live_server, catalogue):
+def test_find_download_reflow_and_steward_pages(page, chromium, live_server, city):
     """One demo city for the whole walk (loading it is the slow part)."""
     refused = csp_violations(page)
     page.goto("/opendaten/")

@@ -50,9 +50,8 @@ schema = schemathesis.openapi.from_path(OPENAPI, config=contract_config())
 
 @pytest.fixture
 def city_server(live_server, transactional_db, settings) -> str:
-    """A live server that holds the demo city (the browser tests' copy: without the open-data
-    catalogue, whose CKAN API tests/opendata checks with the real client); its base URL."""
-    restore_demo_city(without={"opendata"})
+    """A live server that holds the demo city; its base URL."""
+    restore_demo_city()
     # The fuzzer searches far more often than a person; the limit itself is checked below.
     settings.APPOINTMENT_SEARCHES_PER_IP_MINUTE = 100_000
     return live_server.url

@@ -17,8 +17,8 @@ from django_tasks_db.models import DBTaskResult
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
 
-from rathaus.core.management.commands.serve import metrics_directory
 from rathaus.core.models import WorkerHeartbeat
+from rathaus.core.serving import metrics_directory
 from rathaus.core.tasks import send_email
 from tests.support import app_servers
 

@@ -20,5 +20,13 @@ logconfig_dict = {
 }
 
 
+def pre_fork(server: Arbiter, worker: Worker) -> None:
+    """With ``--preload`` the app was loaded before the fork: no worker may inherit a database
+    connection the loading opened (two processes on one socket)."""
+    from django.db import connections
+
+    connections.close_all()
+
+
 def child_exit(server: Arbiter, worker: Worker) -> None:
     multiprocess.mark_process_dead(worker.pid)

@@ -80,7 +80,7 @@ SERVER_PROCESSES = Gauge(
 
 
 def server_process_started() -> None:
-    """Called once per serving process (the request middleware's start)."""
+    """Called once per serving process (by the request middleware, at its first request)."""
     SERVER_PROCESSES.set(1)
 
 

@@ -6,6 +6,7 @@ from our own static files, so an injected ``<script>`` or ``style=`` does not ru
 """
 
 import logging
+import os
 import time
 from collections.abc import Callable
 
@@ -113,9 +114,14 @@ class RequestObservationMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
-        metrics.server_process_started()
+        self._serving_pid = 0
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Counted in the process that serves: with gunicorn's --preload the middleware was
+        # made before the workers were forked.
+        if self._serving_pid != os.getpid():
+            self._serving_pid = os.getpid()
+            metrics.server_process_started()
         request_id = accepted_request_id(request.headers.get("X-Request-ID"))
         started = time.perf_counter()
         with request_context(request_id):
