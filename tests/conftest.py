@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from rathaus.catalog import search as catalog_search
 from rathaus.programs.services import booking as programs_booking
+from rathaus.sites import cache as page_cache
 from tests.support import load_demo_city, missing_browser_requirements, remember_demo_city
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is fine with it.
@@ -71,9 +72,10 @@ def _not_across_midnight():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache_and_vocabulary():
-    """Rate limits, the search vocabulary and what a process remembers of sold-out offers
-    must not leak from one test into the next."""
+    """Rate limits, the search vocabulary, what a process remembers of sold-out offers and
+    stored homepages must not leak from one test into the next."""
     cache.clear()
+    page_cache.forget_everything()  # a folder the workers share: made stale, not emptied
     catalog_search.invalidate()
     programs_booking.forget_sold_out()
     yield

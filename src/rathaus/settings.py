@@ -174,8 +174,15 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "rathaus-pages"}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The page cache must be one for all processes of the host (a publish purges for all).
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "cache" / "pages",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
 
 # --- Background tasks -----------------------------------------------------------
 # django-tasks' database backend; ours also stores the id of the request that queued a task.
@@ -333,6 +340,7 @@ WAGTAILADMIN_LOGIN_URL = "accounts:staff_signin"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
+WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "sites/password_required.html"  # noqa: S105 – a template
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from the city's servers
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no staff e-mail hashes to a third party

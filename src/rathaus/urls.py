@@ -1,12 +1,12 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from .api import api
-from .sites.views import editor_signin
+from .sites.views import editor_signin, serve
 
 urlpatterns = [
     path("", include("rathaus.sites.urls")),  # first: "/" of an institution's host is its home
@@ -27,7 +27,9 @@ urlpatterns = [
     path("redaktion/", include(wagtailadmin_urls)),
     path("dokumente/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),
-    path("", include(wagtail_urls)),  # last: every other path may be a homepage's page
+    # last: every other path may be a homepage's page (Wagtail's view behind the page cache)
+    *(pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"),
+    re_path(wagtail_urls.serve_pattern, serve, name="wagtail_serve"),
 ]
 
 handler404 = "rathaus.core.views.page_not_found"

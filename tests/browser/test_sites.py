@@ -12,7 +12,14 @@ from wagtail.models import Collection, Site
 
 from rathaus.accounts.models import Role
 from rathaus.accounts.services import staff
-from rathaus.sites.models import ContentPage
+from rathaus.sites.models import (
+    ContentPage,
+    EventIndexPage,
+    HomePage,
+    InstitutionPage,
+    NewsIndexPage,
+    NewsPage,
+)
 from tests.factories import StaffFactory
 
 from .conftest import assert_accessible, csp_violations, signed_in_page
@@ -97,4 +104,21 @@ def test_an_editor_writes_a_page_and_a_second_person_publishes_it(
     assert visitor.get_by_role("heading", level=1).inner_text() == "Neuer Lesesaal"
     assert visitor.get_by_alt_text("Lesesaal mit neuen Tischen und hohen Fenstern").is_visible()
     assert_accessible(visitor)
+    assert refused == [], "\n".join(refused)
+
+
+def test_every_page_type_and_the_search_are_accessible(page, city, live_server):
+    refused = csp_violations(page)
+    for model in (HomePage, ContentPage, NewsIndexPage, NewsPage, EventIndexPage, InstitutionPage):
+        target = model.objects.live().exclude(url_path__contains="/archiv-").last()
+        site = target.get_site()
+        page.goto(live_server.url.replace("localhost", site.hostname) + target.relative_url(site))
+        assert page.get_by_role("heading", level=1).inner_text() == target.title
+        assert_accessible(page)
+    page.goto(live_server.url.replace("localhost", "buecherei.localhost") + "/seiten/suche/")
+    page.get_by_label("Wonach suchen Sie?").fill("Öffnungszeiten")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/seiten/suche/?q=*")
+    assert page.locator("main li a").count() > 0
+    assert_accessible(page)
     assert refused == [], "\n".join(refused)

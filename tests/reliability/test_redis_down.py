@@ -95,7 +95,8 @@ def redis_cache(settings, redis_server, monkeypatch):
             "LOCATION": url,
             "KEY_PREFIX": "rathaus",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+        },
+        "pages": settings.CACHES["pages"],
     }
     # Local-memory caches of one name share their storage: start as a fresh process.
     LocMemCache("rathaus-cache-fallback", {}).clear()

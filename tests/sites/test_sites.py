@@ -1,14 +1,17 @@
 """The sites: routing by host, who may edit what, and what pages show from other modules."""
 
+import json
+import re
+
 import defusedxml.ElementTree as ET
 import pytest
 from django.test import Client
+from django.utils.html import escape
 from wagtail.models import Page, Site
 
-from rathaus.catalog.models import Service
 from rathaus.offices.models import OpeningHours
 from rathaus.sites import services
-from rathaus.sites.models import ContentPage, InstitutionPage
+from rathaus.sites.models import ContentPage, EventIndexPage, InstitutionPage, SitePage
 
 from .conftest import add_page, client_for, staff_in
 
@@ -27,6 +30,16 @@ def test_the_demo_has_a_portal_and_five_institutions_with_over_150_live_pages():
         Page.objects.descendant_of(site.root_page, inclusive=True).live().count() for site in sites
     )
     assert live >= 150
+
+
+def test_every_demo_page_keeps_the_accessibility_rules_and_is_published():
+    """The demo loader puts its pages live without the publishing checks: here they run."""
+    pages = Page.objects.type(SitePage).live().specific()
+    assert pages.count() >= 150
+    for page in pages:
+        assert services.page_findings(page) == [], page.url_path
+        assert page.live_revision_id == page.latest_revision_id, page.url_path
+        assert not page.has_unpublished_changes
 
 
 def test_each_host_shows_its_own_site_and_the_city_host_the_service_portal():
@@ -93,12 +106,15 @@ def test_the_cms_password_form_is_never_shown():
 
 
 def test_an_embedded_service_and_office_hours_stay_current():
+    """Also from the page cache: each page is seen (and stored) before the change."""
     site = Site.objects.get(hostname="buecherei.localhost")
     institution = InstitutionPage.objects.live().descendant_of(site.root_page).first()
+    visitor = Client(HTTP_HOST=site.hostname)
+    assert "09:30–13:45" not in visitor.get(institution.relative_url(site)).content.decode()
     office = institution.office
     OpeningHours.objects.filter(office=office, weekday=5).delete()
     office.opening_hours.create(weekday=5, opens="09:30", closes="13:45")
-    html = Client(HTTP_HOST=site.hostname).get(institution.relative_url(site)).content.decode()
+    html = visitor.get(institution.relative_url(site)).content.decode()
     assert "09:30–13:45" in html
     portal = Site.objects.get(is_default_site=True)
     page = next(
@@ -107,9 +123,25 @@ def test_an_embedded_service_and_office_hours_stay_current():
         if any(b.block_type == "service" for b in p.body)
     )
     service = next(b.value for b in page.body if b.block_type == "service")
-    Service.objects.filter(pk=service.pk).update(title="Neuer Titel der Leistung")
-    html = Client().get(page.relative_url(portal)).content.decode()
-    assert "Neuer Titel der Leistung" in html
+    path = page.relative_url(portal)
+    assert "Neuer Titel der Leistung" not in Client().get(path).content.decode()
+    service.title = "Neuer Titel der Leistung"
+    service.save()
+    assert "Neuer Titel der Leistung" in Client().get(path).content.decode()
+
+
+def test_an_event_list_describes_its_offers_as_schema_org_events():
+    page = EventIndexPage.objects.live().first()
+    site = page.get_site()
+    html = Client(HTTP_HOST=site.hostname).get(page.relative_url(site)).content.decode()
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html)[1])
+    events = data["mainEntity"]["itemListElement"]
+    assert events, "the demo's event list shows offers"
+    for event in events:
+        assert event["@type"] == "Event"
+        assert escape(event["name"]) in html  # the same offers the visitor sees
+        assert event["startDate"][:4].isdigit() and event["url"].startswith("http")
+        assert event["location"]["address"]["addressCountry"] == "DE"
 
 
 def test_news_feed_and_sitemap_parse():

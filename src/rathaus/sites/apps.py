@@ -10,6 +10,10 @@ class SitesConfig(AppConfig):
     def ready(self) -> None:
         from rathaus.core import navigation
 
+        from . import purging
+
+        purging.connect()
+
         navigation.register(
             navigation.STAFF,
             navigation.Section(

@@ -26,7 +26,10 @@ from wagtail.models import (
 )
 from wagtail.views import serve
 
+from rathaus.programs.services import search as offer_search
+
 from . import accessibility
+from . import cache as page_cache
 from .models import HomePage, ReviewTask, SitePage, SiteProfile
 
 HOSTS_CACHE_KEY = "sites:institution-hosts"
@@ -320,6 +323,15 @@ def page_context(page: SitePage, request: HttpRequest) -> dict:
     profile = SiteProfile.for_site(site) if site else None
     root = site.root_page if site else page
     ancestors = list(page.get_ancestors().filter(depth__gte=root.depth)) if site else []
+    page_cache.depends_on(
+        f"page:{page.pk}",
+        f"list:{page.pk}",
+        f"menu:{root.pk}",
+        f"site:{site.pk if site else 0}",
+        *(f"label:{ancestor.pk}" for ancestor in ancestors),
+    )
+    if page.get_view_restrictions():
+        page_cache.do_not_store()
     return {
         "site_profile": profile,
         "site_root": root,
@@ -331,7 +343,22 @@ def page_context(page: SitePage, request: HttpRequest) -> dict:
     }
 
 
+def upcoming_events(profile: SiteProfile | None, user, count: int = 20) -> list:
+    """The next offers of the site's provider in the programme portal (never a copy), as
+    ``user`` may see them (staff also see internal trainings)."""
+    if profile is None or profile.provider_id is None:
+        return []
+    page_cache.depends_on(f"offers:{profile.provider_id}", timeout=page_cache.SHORT_TIMEOUT)
+    return list(
+        offer_search.listed(user)
+        .filter(provider_id=profile.provider_id)
+        .select_related("venue")
+        .order_by("starts_at", "title")[: max(1, min(count, 50))]
+    )
+
+
 def latest_news(root: Page, count: int = 5) -> list:
     from .models import NewsPage
 
+    page_cache.depends_on(f"news:{root.pk}")
     return list(NewsPage.objects.descendant_of(root).live().order_by("-date", "-pk")[:count])

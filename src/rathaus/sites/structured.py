@@ -1,6 +1,8 @@
 """schema.org descriptions of pages (JSON-LD), for search engines and assistants."""
 
-from .models import InstitutionPage, NewsPage, SitePage, SiteProfile
+from django.urls import reverse
+
+from .models import EventIndexPage, InstitutionPage, NewsPage, SitePage, SiteProfile
 
 
 def organisation(profile: SiteProfile | None) -> dict:
@@ -54,4 +56,41 @@ def for_page(page: SitePage, profile: SiteProfile | None) -> dict:
     ]
     if services:
         data["mentions"] = services
+    if isinstance(page, EventIndexPage) and (events := _events(page, profile)):
+        data["mainEntity"] = {"@type": "ItemList", "itemListElement": events}
     return data
+
+
+def _events(page: EventIndexPage, profile: SiteProfile | None) -> list[dict]:
+    """The offers the page lists, as schema.org events (only those with a date)."""
+    from . import services
+
+    root = page.get_site().root_url if page.get_site() else ""
+    events = []
+    for offer in services.upcoming_events(profile, None):
+        if offer.starts_at is None:
+            continue
+        event = {
+            "@type": "Event",
+            "name": offer.title,
+            "description": offer.summary,
+            "startDate": offer.starts_at.isoformat(),
+            "url": root + reverse("programs:offer", args=[offer.slug]),
+            "organizer": organisation(profile),
+        }
+        if offer.ends_at:
+            event["endDate"] = offer.ends_at.isoformat()
+        if venue := offer.venue:
+            event["location"] = {
+                "@type": "Place",
+                "name": venue.name,
+                "address": {
+                    "@type": "PostalAddress",
+                    "streetAddress": venue.street,
+                    "postalCode": venue.postcode,
+                    "addressLocality": venue.city,
+                    "addressCountry": "DE",
+                },
+            }
+        events.append(event)
+    return events

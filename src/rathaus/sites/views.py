@@ -18,6 +18,7 @@ from wagtail.models import Site
 from rathaus.catalog import views as catalog_views
 from rathaus.catalog.forms import SearchForm
 
+from . import cache as page_cache
 from . import services
 from .models import SiteProfile
 
@@ -32,10 +33,25 @@ def editor_signin(request: HttpRequest) -> HttpResponse:
     return redirect(target)
 
 
+def serve(request: HttpRequest, path: str) -> HttpResponse:
+    """Wagtail's page view behind the page cache (``cache.py``): a stored page is sent
+    without routing or rendering; a page rendered here is stored with what it shows."""
+    if not page_cache.applies_to(request):
+        return wagtail_views.serve(request, path)
+    if (response := page_cache.lookup(request)) is not None:
+        return response
+    with page_cache.collecting() as collected:
+        response = wagtail_views.serve(request, path)
+        if hasattr(response, "render"):
+            response.render()
+    page_cache.store(request, response, collected)
+    return response
+
+
 def root(request: HttpRequest) -> HttpResponse:
     """``/``: an institution's host shows its home page; the city's host the service portal."""
     if request.get_host().partition(":")[0] in services.institution_hosts():
-        return wagtail_views.serve(request, "")
+        return serve(request, "")
     return catalog_views.home(request)
 
 

@@ -8,9 +8,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from rathaus.offices.models import Office
-from rathaus.programs.services import search as offer_search
 
-from .. import structured
+from .. import cache as page_cache
+from .. import services, structured
 
 register = template.Library()
 
@@ -18,16 +18,9 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def site_events(context: template.Context, count: int) -> list:
     """The next offers of the site's provider in the programme portal (never a copy)."""
-    profile = context.get("site_profile")
-    if profile is None or profile.provider_id is None:
-        return []
     request = context.get("request")
-    user = getattr(request, "user", None)
-    return list(
-        offer_search.listed(user)
-        .filter(provider_id=profile.provider_id)
-        .select_related("venue")
-        .order_by("starts_at", "title")[: max(1, min(int(count), 50))]
+    return services.upcoming_events(
+        context.get("site_profile"), getattr(request, "user", None), int(count)
     )
 
 
@@ -35,7 +28,19 @@ def site_events(context: template.Context, count: int) -> list:
 def office_by_slug(slug: str) -> Office | None:
     if not slug:
         return None
-    return Office.objects.filter(slug=slug).first()
+    office = Office.objects.filter(slug=slug).first()
+    if office is not None:
+        page_cache.depends_on(f"office:{office.pk}")
+    return office
+
+
+@register.simple_tag
+def shows(kind: str, thing) -> str:
+    """``{% shows "service" value %}``: the page cache purges this page when the thing
+    changes (outputs nothing)."""
+    if thing is not None and thing.pk is not None:
+        page_cache.depends_on(f"{kind}:{thing.pk}")
+    return ""
 
 
 @register.filter
@@ -56,6 +61,9 @@ def file_label(document) -> str:
 @register.simple_tag(takes_context=True)
 def structured_data(context: template.Context, page) -> SafeString:
     """schema.org JSON-LD of the page (not executed: the CSP does not apply to data blocks)."""
-    data = structured.for_page(page, context.get("site_profile"))
+    profile = context.get("site_profile")
+    if profile is not None and profile.office_id is not None:
+        page_cache.depends_on(f"office:{profile.office_id}")
+    data = structured.for_page(page, profile)
     text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
     return format_html('<script type="application/ld+json">{}</script>', SafeString(text))
