@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rathaus.core.locking.BusyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",  # old homepage paths (import)
+    "rathaus.sites.middleware.PageCacheMiddleware",  # stored homepages, before URL resolving
 ]
 
 TEMPLATES = [

@@ -277,6 +277,26 @@ def test_submitting_a_page_with_an_image_without_alt_text_is_refused_with_nothin
     assert page.current_workflow_state is not None and not page.live
 
 
+def test_saving_shows_the_hints_of_the_easy_language_check_and_keeps_the_draft(library):
+    editor = client_for(staff_in(library.editors))
+    page = add_page(library.root, "antrag")
+    hard = (
+        "Die Anträge werden von der Stadtverwaltung innerhalb von vierzehn Tagen bearbeitet, "
+        "wenn alle Unterlagen vollständig vorliegen und die Gebühr bezahlt wurde."
+    )
+    body = [("text", rich_text("<p>Anträge stellen Sie online.</p>"))]
+    data = _edit_data(page, body) | {"easy_language": hard}
+    response = editor.post(f"/redaktion/pages/{page.pk}/edit/", data, follow=True)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Leichte Sprache: " in text and "Zeile 1" in text
+    assert page.revisions.last().as_object().easy_language == hard  # saved all the same
+    easy = "Sie stellen einen Antrag.\nSie bekommen einen Brief."
+    data = _edit_data(page, body) | {"easy_language": easy}
+    response = editor.post(f"/redaktion/pages/{page.pk}/edit/", data, follow=True)
+    assert "Leichte Sprache: " not in response.content.decode()
+
+
 def _errors(response) -> str:
     import re
 

@@ -165,6 +165,8 @@ def test_one_search_finds_pages_of_every_site_and_services():
     assert results.services
     names = {hit.site_name for hit in results.pages}
     assert len(names) >= 2
+    html = response.content.decode()
+    assert all(hit.page and escape(hit.page.title) in html for hit in results.pages)
     bad = Client().get("/seiten/suche/", {"q": "x" * 5000})
     assert bad.status_code == 200 and bad.context["results"] is None
 

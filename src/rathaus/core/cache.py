@@ -18,7 +18,7 @@ import time
 from typing import Any
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 __all__ = ["ResilientRedisCache"]
@@ -33,11 +33,29 @@ _state = {"down_until": 0.0, "last_warning": float("-inf")}
 _state_lock = threading.Lock()
 
 
+class _OneClientPerPool(RedisCacheClient):
+    """Django makes a new Redis client object for every cache call (0.2 ms of setting up
+    its reply handlers, twice for a stored page); one per connection pool serves every
+    thread (redis-py's clients are thread-safe, connections come from the pool)."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        index = self._get_connection_pool_index(write)
+        if (client := self._clients.get(index)) is None:
+            pool = self._get_connection_pool(index)
+            client = self._clients[index] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """Django's Redis cache that answers from process memory while Redis is unreachable."""
 
     def __init__(self, server: str, params: dict[str, Any]):
         super().__init__(server, params)
+        self._class = _OneClientPerPool
         # Local-memory caches of one name share their storage across threads.
         self._fallback = LocMemCache(
             "rathaus-cache-fallback", {"TIMEOUT": params.get("TIMEOUT", 300)}

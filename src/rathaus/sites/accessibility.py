@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from .blocks import PASSAGE_LANGUAGES
+
 # Link texts that do not say where a link leads (WCAG 2.4.4), compared lower-case.
 VAGUE_LINK_TEXTS = frozenset(
     {
@@ -50,13 +52,6 @@ STOPWORDS = {
         "pl": """i w na nie się z do jest to że o jak po co ale dla od są""",
         "es": """el la los las y es en que de un una por con para no se del al""",
     }.items()
-}
-LANGUAGE_NAMES = {
-    "en": "Englisch",
-    "fr": "Französisch",
-    "tr": "Türkisch",
-    "pl": "Polnisch",
-    "es": "Spanisch",
 }
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -213,7 +208,10 @@ def language_findings(paragraphs: Iterable[str]) -> list[Finding]:
                         "solcher gekennzeichnet. Setzen Sie ihn in den Block „Text in anderer "
                         "Sprache“, damit Vorleseprogramme die Sprache wechseln."
                     )
-                    % {"start": " ".join(paragraph.split()[:6]), "language": LANGUAGE_NAMES[code]},
+                    % {
+                        "start": " ".join(paragraph.split()[:6]),
+                        "language": dict(PASSAGE_LANGUAGES)[code],
+                    },
                 )
             )
     return findings

@@ -18,6 +18,7 @@ forms, are put in fresh), only pages without view restrictions are stored, and o
 addresses without a query string or with a page number: random query strings cannot fill it.
 """
 
+import functools
 import hashlib
 import re
 import secrets
@@ -81,8 +82,12 @@ def _cache():
 
 def _scope() -> str:
     """The database the pages come from: caches of two databases never mix."""
-    name = str(connection.settings_dict["NAME"])
-    return hashlib.sha256(name.encode()).hexdigest()[:12] + ":"
+    return _scope_of(str(connection.settings_dict["NAME"]))
+
+
+@functools.cache
+def _scope_of(database: str) -> str:
+    return hashlib.sha256(database.encode()).hexdigest()[:12] + ":"
 
 
 def _tag_key(tag: str) -> str:

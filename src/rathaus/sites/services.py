@@ -2,6 +2,7 @@
 the rules for going live, and what every page shows from the other modules."""
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -274,8 +275,9 @@ def publish_as_system(page: SitePage) -> None:
 
 @dataclass
 class PageHit:
-    page: SitePage
+    page_id: int
     site_name: str
+    page: SitePage | None = None  # loaded for the hits shown (``load_pages``)
 
 
 @dataclass
@@ -288,21 +290,28 @@ def search(query: str, site: Site | None, *, services_limit: int = 5) -> SearchR
     """Pages of every site (this site's first) and the catalogue's services, in one list."""
     from rathaus.catalog.search import search as catalog_search
 
-    ids = [page.pk for page in Page.objects.live().public().search(query, operator="and")[:200]]
-    pages = Page.objects.filter(pk__in=ids).specific().in_bulk()
+    found = Page.objects.live().public().only("pk", "path").search(query, operator="and")[:200]
     roots = sorted(
         Site.objects.select_related("root_page").values_list("root_page__path", "site_name"),
         key=lambda root: -len(root[0]),
     )
     hits = []
-    for pk in ids:
-        page = pages[pk]
+    for page in found:
         name = next((name for path, name in roots if page.path.startswith(path)), "")
-        hits.append(PageHit(page=page, site_name=name))
+        hits.append(PageHit(page_id=page.pk, site_name=name))
     if site is not None:
         hits.sort(key=lambda hit: hit.site_name != site.site_name)
     services = [hit.service for hit in catalog_search(query, limit=services_limit).hits]
     return SearchResults(pages=hits, services=services)
+
+
+def load_pages(hits: Iterable[PageHit]) -> None:
+    """The pages of the hits shown (a result page of 20, not all 200 that were ranked)."""
+    hits = list(hits)
+    ids = [hit.page_id for hit in hits]
+    pages = Page.objects.filter(pk__in=ids).defer_streamfields().specific().in_bulk()
+    for hit in hits:
+        hit.page = pages.get(hit.page_id)
 
 
 # --- what pages show ---------------------------------------------------------------------

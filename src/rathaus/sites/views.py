@@ -34,12 +34,10 @@ def editor_signin(request: HttpRequest) -> HttpResponse:
 
 
 def serve(request: HttpRequest, path: str) -> HttpResponse:
-    """Wagtail's page view behind the page cache (``cache.py``): a stored page is sent
-    without routing or rendering; a page rendered here is stored with what it shows."""
+    """Wagtail's page view, storing what it renders with what the page shows (``cache.py``);
+    stored pages are sent by ``middleware.PageCacheMiddleware`` before this view is found."""
     if not page_cache.applies_to(request):
         return wagtail_views.serve(request, path)
-    if (response := page_cache.lookup(request)) is not None:
-        return response
     with page_cache.collecting() as collected:
         response = wagtail_views.serve(request, path)
         if hasattr(response, "render"):
@@ -92,4 +90,5 @@ def search(request: HttpRequest) -> HttpResponse:
         results.pages = Paginator(results.pages, RESULTS_PER_PAGE).get_page(
             request.GET.get("seite")
         )
+        services.load_pages(results.pages)
     return render(request, "sites/search.html", {"form": form, "results": results})

@@ -65,10 +65,13 @@ def grow(pages_per_site: int, log: Callable[[str], Any] = print) -> None:
         office = Office.objects.filter(slug=data.get("office") or "").first()
         pages = Page.objects.descendant_of(home, inclusive=True).live().count()
         copy = home.get_children().filter(slug__startswith="archiv-").count() + 2
+        reported = pages
         while pages + builder.count < pages_per_site:
             builder.archive(home, copy, office)
             copy += 1
-            log(f"  {data['name']}: {pages + builder.count} Seiten")
+            if pages + builder.count - reported >= 500:
+                reported = pages + builder.count
+                log(f"  {data['name']}: {reported} Seiten")
         for page in Page.objects.descendant_of(home).live().specific().iterator():
             index.insert_or_update_object(page)
 
