@@ -153,3 +153,21 @@ def test_a_page_behind_a_password_is_never_stored(tree):
     outsider = visit("/ausleihe/medien/").content.decode()
     assert '<h1 class="kern-heading-large">Medien</h1>' not in outsider
     assert 'name="password"' in outsider and "Passwort erforderlich" in outsider
+
+
+def test_moving_a_page_purges_the_lists_of_its_old_and_new_parent(tree):
+    media, courses = tree[2], tree[3]
+    assert 'href="/ausleihe/medien/"' in visit("/ausleihe/").content.decode()
+    visit("/kurse/")
+    media.move(courses, pos="last-child")
+    assert 'href="/ausleihe/medien/"' not in visit("/ausleihe/").content.decode()
+    assert 'href="/kurse/medien/"' in visit("/kurse/").content.decode()
+
+
+def test_deleting_a_page_purges_its_parent_and_the_site_navigation(tree):
+    courses = tree[3]
+    assert 'href="/kurse/"' in visit("/").content.decode()
+    assert 'href="/kurse/"' in visit("/ausleihe/").content.decode()  # navigation
+    courses.delete()
+    assert 'href="/kurse/"' not in visit("/").content.decode()
+    assert 'href="/kurse/"' not in visit("/ausleihe/").content.decode()
