@@ -194,6 +194,14 @@ class EventIndexPage(SitePage):
         """The editor placed the list in the body; otherwise the page shows it below."""
         return any(block.block_type == "events" for block in self.body)
 
+    def get_context(self, request, *args, **kwargs):
+        """The offers once, for the list and the schema.org data alike."""
+        from . import services
+
+        context = super().get_context(request, *args, **kwargs)
+        context["events"] = services.upcoming_events(context["site_profile"], request.user)
+        return context
+
 
 class InstitutionPage(SitePage):
     """An institution's visitor page; address and hours come from its office, never a copy."""

@@ -1,5 +1,7 @@
 """schema.org descriptions of pages (JSON-LD), for search engines and assistants."""
 
+from collections.abc import Iterable
+
 from django.urls import reverse
 
 from .models import EventIndexPage, InstitutionPage, NewsPage, SitePage, SiteProfile
@@ -28,7 +30,8 @@ def organisation(profile: SiteProfile | None) -> dict:
     return data
 
 
-def for_page(page: SitePage, profile: SiteProfile | None) -> dict:
+def for_page(page: SitePage, profile: SiteProfile | None, events: Iterable = ()) -> dict:
+    """``events``: the offers an event list shows (its context has them already)."""
     data: dict = {"@context": "https://schema.org"}
     if isinstance(page, NewsPage):
         data |= {
@@ -56,18 +59,17 @@ def for_page(page: SitePage, profile: SiteProfile | None) -> dict:
     ]
     if services:
         data["mentions"] = services
-    if isinstance(page, EventIndexPage) and (events := _events(page, profile)):
-        data["mainEntity"] = {"@type": "ItemList", "itemListElement": events}
+    if isinstance(page, EventIndexPage) and (items := _events(events, page, profile)):
+        data["mainEntity"] = {"@type": "ItemList", "itemListElement": items}
     return data
 
 
-def _events(page: EventIndexPage, profile: SiteProfile | None) -> list[dict]:
+def _events(offers: Iterable, page: EventIndexPage, profile: SiteProfile | None) -> list[dict]:
     """The offers the page lists, as schema.org events (only those with a date)."""
-    from . import services
-
-    root = page.get_site().root_url if page.get_site() else ""
+    site = page.get_site()
+    root = site.root_url if site else ""
     events = []
-    for offer in services.upcoming_events(profile, None):
+    for offer in offers:
         if offer.starts_at is None:
             continue
         event = {

@@ -45,10 +45,7 @@ def load(*, scale: int = 1, log: Callable[[str], Any] = print) -> None:
         created += builder.build(scale)
         log(f"  Internetauftritt {number}/{len(files)}: {data['name']} ({data['hostname']})")
     if created:
-        # The search index is written by a background task per page; the demo's pages are
-        # searchable at once, also before the worker runs.
-        for page in Page.objects.live().specific().iterator():
-            index.insert_or_update_object(page)
+        _index(Page.objects.live())
         log(f"  Internetauftritte: {created} Seiten veröffentlicht.")
 
 
@@ -72,8 +69,14 @@ def grow(pages_per_site: int, log: Callable[[str], Any] = print) -> None:
             if pages + builder.count - reported >= 500:
                 reported = pages + builder.count
                 log(f"  {data['name']}: {reported} Seiten")
-        for page in Page.objects.descendant_of(home).live().specific().iterator():
-            index.insert_or_update_object(page)
+        _index(Page.objects.descendant_of(home).live())
+
+
+def _index(pages) -> None:
+    """The search index is written by a background task per page; the demo's pages are
+    searchable at once, also before the worker runs."""
+    for page in pages.specific().iterator():
+        index.insert_or_update_object(page)
 
 
 class _Builder:

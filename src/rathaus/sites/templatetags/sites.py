@@ -64,6 +64,6 @@ def structured_data(context: template.Context, page) -> SafeString:
     profile = context.get("site_profile")
     if profile is not None and profile.office_id is not None:
         page_cache.depends_on(f"office:{profile.office_id}")
-    data = structured.for_page(page, profile)
+    data = structured.for_page(page, profile, events=context.get("events", ()))
     text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
     return format_html('<script type="application/ld+json">{}</script>', SafeString(text))
