@@ -361,6 +361,7 @@ STORAGES["public_images"] = {
 }
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = FILE_UPLOAD_MAX_BYTES
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "rathaus.sites.documents.DocumentForm"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "csv", "vtt", "mp4", "webm"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
