@@ -32,6 +32,7 @@ from rathaus.programs.services import search as offer_search
 from . import accessibility
 from . import cache as page_cache
 from .models import HomePage, ReviewTask, SitePage, SiteProfile
+from .search import ranked_pages
 
 HOSTS_CACHE_KEY = "sites:institution-hosts"
 # German letters in page addresses as German writes them without umlauts.
@@ -290,15 +291,15 @@ def search(query: str, site: Site | None, *, services_limit: int = 5) -> SearchR
     """Pages of every site (this site's first) and the catalogue's services, in one list."""
     from rathaus.catalog.search import search as catalog_search
 
-    found = Page.objects.live().public().only("pk", "path").search(query, operator="and")[:200]
+    found = ranked_pages(query, limit=200)
     roots = sorted(
         Site.objects.select_related("root_page").values_list("root_page__path", "site_name"),
         key=lambda root: -len(root[0]),
     )
     hits = []
-    for page in found:
-        name = next((name for path, name in roots if page.path.startswith(path)), "")
-        hits.append(PageHit(page_id=page.pk, site_name=name))
+    for page_id, page_path in found:
+        name = next((name for path, name in roots if page_path.startswith(path)), "")
+        hits.append(PageHit(page_id=page_id, site_name=name))
     if site is not None:
         hits.sort(key=lambda hit: hit.site_name != site.site_name)
     services = [hit.service for hit in catalog_search(query, limit=services_limit).hits]
