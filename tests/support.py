@@ -173,13 +173,16 @@ def app_servers(count: int, *, workers: int = 2, env: dict[str, str] | None = No
     half the time on a busy machine."""
     from django.conf import settings
 
+    env = dict(env or {})
+    # A test's own gunicorn arguments (threads) come on top of --preload, not instead of it.
+    arguments = " ".join(filter(None, ["--preload", env.pop("GUNICORN_CMD_ARGS", "")]))
     environment = {
         **os.environ,
         "DATABASE_URL": database_url(),
         "SECRET_KEY": settings.SECRET_KEY,
         "DJANGO_SETTINGS_MODULE": "rathaus.settings",
-        "GUNICORN_CMD_ARGS": "--preload",
-        **(env or {}),  # a test may bring its own settings module (tests/reliability)
+        **env,  # a test may bring its own settings module (tests/reliability)
+        "GUNICORN_CMD_ARGS": arguments,
     }
     processes, bases = [], []
     try:
