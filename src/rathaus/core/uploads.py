@@ -175,6 +175,16 @@ class CheckedUpload:
     size: int
 
 
+def check_size(upload: UploadedFile, max_mb: int | None = None) -> None:
+    """Refuse a file above ``max_mb`` (10 MB) or ``FILE_UPLOAD_MAX_BYTES`` (German message)."""
+    limit = min((max_mb or 10) * 1024 * 1024, settings.FILE_UPLOAD_MAX_BYTES)
+    if upload.size > limit:
+        raise ValidationError(
+            _("„%(name)s“ ist zu groß (%(size).1f MB). Erlaubt sind höchstens %(limit)d MB.")
+            % {"name": upload.name, "size": upload.size / 1048576, "limit": limit // 1048576}
+        )
+
+
 def check_upload(
     upload: UploadedFile,
     *,
@@ -184,12 +194,7 @@ def check_upload(
     """Refuse what is too big, badly named, not really of an allowed kind, or infected
     (German messages)."""
     check_name(upload.name or "")
-    limit = min((max_mb or 10) * 1024 * 1024, settings.FILE_UPLOAD_MAX_BYTES)
-    if upload.size > limit:
-        raise ValidationError(
-            _("„%(name)s“ ist zu groß (%(size).1f MB). Erlaubt sind höchstens %(limit)d MB.")
-            % {"name": upload.name, "size": upload.size / 1048576, "limit": limit // 1048576}
-        )
+    check_size(upload, max_mb)
     if upload.size == 0:
         raise ValidationError(_("„%(name)s“ ist leer.") % {"name": upload.name})
     upload.seek(0)
