@@ -84,7 +84,9 @@ INSTALLED_APPS = [
     "rathaus.ledger",
     "rathaus.language",
     "rathaus.sites",
-    # Wagtail, the editorial system of the homepages (module sites)
+    # Wagtail, the editorial system of the homepages (module sites), and its translations
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
@@ -337,6 +339,16 @@ WAGTAIL_SITE_NAME = "Digitales Rathaus Düsseldorf"
 # Links in e-mails and in the editor point here (the host the editors sign in on).
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 # Editors sign in like all staff, with their passkey: no second password in the CMS.
+# Pages are translated with wagtail-localize into the languages of the interface; a page keeps
+# its address in every language (the language comes from the visitor's choice, as elsewhere).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# A new translation starts as a draft; a second person publishes it (sites/translation.py).
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
+    "CLASS": "rathaus.sites.translation.MachineTranslator",
+    "OPTIONS": {},
+}
 WAGTAILADMIN_LOGIN_URL = "accounts:staff_signin"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False

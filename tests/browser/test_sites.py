@@ -8,7 +8,8 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from PIL import Image as Picture
 from wagtail.images.models import Image
-from wagtail.models import Collection, Site
+from wagtail.models import Collection, Locale, Site
+from wagtail_localize.models import StringSegment, StringTranslation, Translation
 
 from rathaus.accounts.models import Role
 from rathaus.accounts.services import staff
@@ -110,7 +111,8 @@ def test_an_editor_writes_a_page_and_a_second_person_publishes_it(
 def test_every_page_type_and_the_search_are_accessible(page, city, live_server):
     refused = csp_violations(page)
     for model in (HomePage, ContentPage, NewsIndexPage, NewsPage, EventIndexPage, InstitutionPage):
-        target = model.objects.live().exclude(url_path__contains="/archiv-").last()
+        german = model.objects.live().filter(locale__language_code="de")
+        target = german.exclude(url_path__contains="/archiv-").last()
         site = target.get_site()
         page.goto(live_server.url.replace("localhost", site.hostname) + target.relative_url(site))
         assert page.get_by_role("heading", level=1).inner_text() == target.title
@@ -122,3 +124,61 @@ def test_every_page_type_and_the_search_are_accessible(page, city, live_server):
     assert page.locator("main li a").count() > 0
     assert_accessible(page)
     assert refused == [], "\n".join(refused)
+
+
+def test_an_editor_starts_a_translation_and_a_second_person_publishes_it(
+    city, chromium, live_server
+):
+    """ "Seite übersetzen" and the translation editor under our Content-Security-Policy; the
+    texts are written as a translator would (the editor's text fields are wagtail-localize's
+    own), then the reviewer publishes in the editor and an English visitor reads the page."""
+    editor = StaffFactory(full_name="Ella Redaktion", roles=[Role.CATALOGUE_EDITOR])
+    editor.groups.add(Group.objects.get(name=f"Redaktion: {LIBRARY}"))
+    reviewer = StaffFactory(full_name="Rafael Freigabe", roles=[Role.CATALOGUE_EDITOR])
+    reviewer.groups.add(Group.objects.get(name=f"Freigabe: {LIBRARY}"))
+    library = Site.objects.get(hostname="buecherei.localhost")
+    news = NewsPage.objects.live().filter(locale__language_code="de")
+    source = news.descendant_of(library.root_page).first()
+    english = Locale.objects.get(language_code="en")
+
+    first = signed_in_page(chromium, live_server, editor)
+    refused = csp_violations(first)
+    first.goto(f"/redaktion/localize/submit/page/{source.pk}/")
+    first.get_by_label("English").check()
+    with first.expect_navigation():
+        first.get_by_role("button", name="Absenden").click()
+    target = source.get_translation(english)
+    assert first.url.endswith(f"/redaktion/pages/{target.pk}/edit/")
+    first.get_by_text("PO Datei herunterladen").first.wait_for()  # the editor (React) runs
+    assert first.evaluate("typeof window.chooserUrls.imageChooser") == "string"
+    assert first.locator("button[name=action][value=publish]").count() == 0  # editors: no
+
+    translation = Translation.objects.get(source__object_id=source.translation_key)
+    for segment in StringSegment.objects.filter(source=translation.source):
+        StringTranslation.objects.create(
+            translation_of=segment.string,
+            locale=english,
+            context=segment.context,
+            data=f"EN {segment.string.data}",
+            translation_type="manual",
+            last_translated_by=editor,
+        )
+
+    second = signed_in_page(chromium, live_server, reviewer)
+    refused_second = csp_violations(second)
+    second.goto(f"/redaktion/pages/{target.pk}/edit/")
+    with second.expect_navigation():
+        second.locator("button[name=action][value=publish]").click()
+    assert "ist jetzt auf" in second.content()
+    target.refresh_from_db()
+    assert target.live
+
+    visitor = chromium.new_context(locale="en-GB")
+    visitor.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    reader = visitor.new_page()
+    reader.goto(
+        live_server.url.replace("localhost", "buecherei.localhost") + source.relative_url(library)
+    )
+    assert reader.get_by_role("heading", level=1).inner_text() == f"EN {source.title}"
+    assert_accessible(reader)
+    assert refused + refused_second == [], "\n".join(refused + refused_second)

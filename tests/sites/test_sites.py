@@ -40,6 +40,7 @@ def test_every_demo_page_keeps_the_accessibility_rules_and_is_published():
         assert services.page_findings(page) == [], page.url_path
         assert page.live_revision_id == page.latest_revision_id, page.url_path
         assert not page.has_unpublished_changes
+        assert not services.differs_from_latest(page), page.url_path  # served = published
 
 
 def test_each_host_shows_its_own_site_and_the_city_host_the_service_portal():
@@ -47,6 +48,7 @@ def test_each_host_shows_its_own_site_and_the_city_host_the_service_portal():
     assert library.status_code == 200
     assert library.context["page"].get_site().hostname == "buecherei.localhost"
     assert "Stadtbüchereien" in library.content.decode()
+    assert "Schnell zum Ziel" in library.content.decode()  # the home page's own text
     museum = Client(HTTP_HOST="museum.localhost").get("/")
     assert museum.context["page"].get_site().hostname == "museum.localhost"
     portal = Client().get("/")

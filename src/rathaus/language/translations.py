@@ -58,9 +58,14 @@ def source_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _libretranslate(texts: Sequence[str], language: str) -> list[str]:
+def _libretranslate(texts: Sequence[str], language: str, html: bool) -> list[str]:
     """``POST /translate`` with ``q`` as a list: one request for all fields of a page."""
-    body = {"q": list(texts), "source": SOURCE_LANGUAGE, "target": language, "format": "text"}
+    body = {
+        "q": list(texts),
+        "source": SOURCE_LANGUAGE,
+        "target": language,
+        "format": "html" if html else "text",
+    }
     if settings.TRANSLATION_API_KEY:
         body["api_key"] = settings.TRANSLATION_API_KEY
     answer = post_json(
@@ -75,14 +80,20 @@ def _libretranslate(texts: Sequence[str], language: str) -> list[str]:
     return [str(t) for t in translated]
 
 
-def _openai(texts: Sequence[str], language: str) -> list[str]:
+def _openai(texts: Sequence[str], language: str, html: bool) -> list[str]:
     """``POST /chat/completions``: the texts go as a JSON list and must come back as one."""
     target = LANGUAGE_NAMES.get(language, language)
     instruction = (
         f"Translate each German text of the JSON list into {target} "
         "for residents reading a city's website. Keep names of offices, addresses, amounts, "
-        "dates and line breaks. Answer with a JSON list of the translations, in the same "
-        "order, and nothing else."
+        "dates and line breaks. "
+        + (
+            "The texts are HTML fragments: keep every tag and its attributes as they are and "
+            "translate only the text between them. "
+            if html
+            else ""
+        )
+        + "Answer with a JSON list of the translations, in the same order, and nothing else."
     )
     content = chat(
         settings.TRANSLATION_URL,
@@ -108,15 +119,16 @@ def configured() -> bool:
     return bool(settings.TRANSLATION_URL)
 
 
-def machine_translate(texts: Sequence[str], language: str) -> list[str]:
-    """The backend's translations of ``texts`` from German into ``language``."""
+def machine_translate(texts: Sequence[str], language: str, *, html: bool = False) -> list[str]:
+    """The backend's translations of ``texts`` from German into ``language``; with ``html``,
+    the texts are HTML fragments whose tags must come back unchanged."""
     backend = BACKENDS.get(settings.TRANSLATION_BACKEND)
     if backend is None:
         raise EndpointFailed(
             f"TRANSLATION_BACKEND={settings.TRANSLATION_BACKEND!r}: use "
             + " or ".join(sorted(BACKENDS))
         )
-    return backend(texts, language)
+    return backend(texts, language, html)
 
 
 def texts(obj: models.Model, fields: Sequence[str], language: str) -> dict[str, Text]:

@@ -8,11 +8,16 @@ class SitesConfig(AppConfig):
     verbose_name = _("Internetauftritte")
 
     def ready(self) -> None:
+        from wagtail.signals import copy_for_translation_done
+
         from rathaus.core import navigation
 
-        from . import purging
+        from . import purging, translation
 
         purging.connect()
+        copy_for_translation_done.connect(
+            translation.tree_copied, dispatch_uid="sites-translated-tree"
+        )
 
         navigation.register(
             navigation.STAFF,

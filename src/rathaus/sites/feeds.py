@@ -8,17 +8,19 @@ FEED_ITEMS = 30
 
 
 def atom(index, request: HttpRequest) -> HttpResponse:
+    """The newest news below the index, each in the index's language where translated."""
     from .models import NewsPage
+    from .translation import localized, source_of
 
     feed = Atom1Feed(
         title=index.title,
         link=index.full_url,
         description=index.intro,
-        language="de",
+        language=index.locale.language_code,
         feed_url=index.full_url + "feed/",
     )
-    news = NewsPage.objects.child_of(index).live().order_by("-date", "-pk")[:FEED_ITEMS]
-    for item in news:
+    news = NewsPage.objects.child_of(source_of(index)).live().order_by("-date", "-pk")
+    for item in localized(news[:FEED_ITEMS], specific=True):
         moment = timezone.make_aware(
             timezone.datetime.combine(item.date, timezone.datetime.min.time())
         )

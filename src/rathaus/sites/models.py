@@ -18,6 +18,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import AbstractGroupApprovalTask, Page
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .accessibility import colour_findings
 from .blocks import body_blocks
@@ -82,6 +83,19 @@ class SiteProfile(BaseSiteSetting):
         return self.short_name
 
 
+def translated_with(*synchronised: str) -> list:
+    """What a translator translates; the address (slug) and the type's own facts (a date, an
+    office, a service) stay as in German, so a page has one address in every language."""
+    return [
+        *(
+            TranslatableField(name)
+            for name in ("title", "seo_title", "search_description", "intro", "easy_language")
+        ),
+        TranslatableField("body"),
+        *(SynchronizedField(name) for name in ("slug", "show_in_menus", *synchronised)),
+    ]
+
+
 def panels_with(*fields: str) -> list[FieldPanel]:
     """The editor's content tab: title, the type's own fields, then what every page has."""
     return [
@@ -103,6 +117,7 @@ class SitePage(Page):
 
     base_form_class = SitePageForm
     content_panels = panels_with()
+    translatable_fields = translated_with()
     search_fields = [
         *Page.search_fields,
         index.SearchField("intro"),
@@ -140,7 +155,7 @@ class HomePage(SitePage):
         from . import services
 
         context = super().get_context(request, *args, **kwargs)
-        context["latest_news"] = services.latest_news(self)
+        context["latest_news"] = services.latest_news(context["source_page"])
         context["children"] = [
             child for child in context["children"] if not isinstance(child, NewsIndexPage)
         ]
@@ -159,9 +174,13 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
         verbose_name = _("Nachrichten (Übersicht)")
 
     def get_context(self, request, *args, **kwargs):
+        from .translation import localized
+
         context = super().get_context(request, *args, **kwargs)
-        news = NewsPage.objects.child_of(self).live().order_by("-date", "-pk")
-        context["news"] = Paginator(news, NEWS_PER_PAGE).get_page(request.GET.get("seite"))
+        news = NewsPage.objects.child_of(context["source_page"]).live().order_by("-date", "-pk")
+        shown = Paginator(news, NEWS_PER_PAGE).get_page(request.GET.get("seite"))
+        shown.object_list = localized(shown.object_list, specific=True)
+        context["news"] = shown
         context["children"] = []
         return context
 
@@ -178,6 +197,7 @@ class NewsPage(SitePage):
     parent_page_types = ["sites.NewsIndexPage"]
     subpage_types: list[str] = []
     content_panels = panels_with("date")
+    translatable_fields = translated_with("date")
 
     class Meta:
         verbose_name = _("Nachricht")
@@ -214,6 +234,7 @@ class InstitutionPage(SitePage):
     )
 
     content_panels = panels_with("office")
+    translatable_fields = translated_with("office")
 
     class Meta:
         verbose_name = _("Einrichtung (Adresse und Öffnungszeiten)")
@@ -231,6 +252,7 @@ class FormPage(SitePage):
     )
 
     content_panels = panels_with("service")
+    translatable_fields = translated_with("service")
 
     class Meta:
         verbose_name = _("Antragsseite")

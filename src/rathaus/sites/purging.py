@@ -18,23 +18,26 @@ from rathaus.programs.models import Offer, Session, Venue
 
 from . import cache
 from .models import NewsPage, SiteProfile
+from .translation import source_of
 
 
 def page_changed(page: Page) -> None:
     """The page itself and the list of its siblings; its breadcrumb label and its site's
     menu only when its title, address, menu flag or live state changed; for news, the
-    newest-news box of the home pages above it."""
-    parent = page.get_parent()
-    tags = [f"page:{page.pk}"]
+    newest-news box of the home pages above it. A translation purges by its German page,
+    whose tags every language's copy of a page carries (``services.page_context``)."""
+    source = source_of(page)
+    parent = source.get_parent()
+    tags = [f"page:{source.pk}"]
     if parent is not None:
         tags.append(f"list:{parent.pk}")
     label = (page.title, page.url_path, page.show_in_menus, page.live)
     if cache.label_changed(page.pk, label):
-        tags.append(f"label:{page.pk}")
+        tags.append(f"label:{source.pk}")
         if parent is not None:
             tags.append(f"menu:{parent.pk}")
     if page.specific_class is NewsPage:
-        tags += [f"news:{pk}" for pk in page.get_ancestors().values_list("pk", flat=True)]
+        tags += [f"news:{pk}" for pk in source.get_ancestors().values_list("pk", flat=True)]
     cache.purge(*tags)
 
 
@@ -48,11 +51,13 @@ def _moved(sender, instance: Page, parent_page_before: Page, **kwargs) -> None:
 
 
 def _deleted(sender, instance: Page, **kwargs) -> None:
-    tags = [f"page:{instance.pk}", f"label:{instance.pk}"]
-    if instance.depth > 1:
-        parent_path = instance.path[: -Page.steplen]
-        if parent := Page.objects.filter(path=parent_path).values_list("pk", flat=True).first():
-            tags += [f"list:{parent}", f"menu:{parent}"]
+    tags = []
+    for page in {instance, source_of(instance)}:
+        tags += [f"page:{page.pk}", f"label:{page.pk}"]
+        if page.depth > 1:
+            parent_path = page.path[: -Page.steplen]
+            if parent := Page.objects.filter(path=parent_path).values_list("pk", flat=True).first():
+                tags += [f"list:{parent}", f"menu:{parent}"]
     cache.purge(*tags)
 
 

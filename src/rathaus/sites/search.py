@@ -22,14 +22,24 @@ from wagtail.search.models import IndexEntry
 RANKED_BODY_MATCHES = 500
 
 
-def ranked_pages(query: str, limit: int) -> list[tuple[int, str]]:
-    """``(id, path)`` of the live, public pages that contain every word of ``query``, best
-    first, at most ``limit``."""
+def ranked_pages(query: str, limit: int) -> list[tuple[int, str, int, str]]:
+    """``(id, path, locale id, translation key)`` of the live, public pages that contain
+    every word of ``query``, best first, at most ``limit`` (no aliases: an untranslated
+    parent of a translated page is an alias of the German page, with its text)."""
     if not query.split():
         return []
     if connection.vendor != "postgresql":
-        found = Page.objects.live().public().only("pk", "path").search(query, operator="and")
-        return [(page.pk, page.path) for page in found[:limit]]
+        found = (
+            Page.objects.live()
+            .public()
+            .only("pk", "path", "locale_id", "translation_key", "alias_of_id")
+            .search(query, operator="and")
+        )
+        return [
+            (page.pk, page.path, page.locale_id, str(page.translation_key))
+            for page in found[:limit]
+            if page.alias_of_id is None
+        ]
     backend = get_search_backend()
     compiler = backend.query_compiler_class(Page.objects.all(), query, operator="and")
     tsquery = compiler.build_tsquery(compiler.query, config=backend.config)
@@ -52,7 +62,7 @@ def ranked_pages(query: str, limit: int) -> list[tuple[int, str]]:
         cursor.execute(
             RANKING.format(tsquery=tsquery_sql, entries=IndexEntry._meta.db_table), params
         )
-        return cursor.fetchall()
+        return [(pk, path, locale, str(key)) for pk, path, locale, key in cursor.fetchall()]
 
 
 # The matches (index only: ids and whether the title matches), the candidates (every title
@@ -68,10 +78,11 @@ candidates AS (
     UNION ALL
     (SELECT id FROM matches WHERE NOT in_title ORDER BY id DESC LIMIT %s)
 )
-SELECT p.id, p.path
+SELECT p.id, p.path, p.locale_id, p.translation_key
 FROM candidates c
 JOIN {entries} e ON e.id = c.id
 JOIN wagtailcore_page p ON p.id = CAST(e.object_id AS integer) AND p.live
+    AND p.alias_of_id IS NULL
 CROSS JOIN q
 WHERE NOT EXISTS (
     SELECT 1 FROM wagtailcore_pageviewrestriction r

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
@@ -29,7 +31,7 @@ from wagtail.views import serve
 
 from rathaus.programs.services import search as offer_search
 
-from . import accessibility
+from . import accessibility, translation
 from . import cache as page_cache
 from .models import HomePage, ReviewTask, SitePage, SiteProfile
 from .search import ranked_pages
@@ -57,13 +59,16 @@ class SiteSetup:
 
 
 def _roots() -> tuple[Page, Collection]:
-    """The roots of the page tree and of the media collections, and the default locale.
+    """The roots of the page tree and of the media collections, and the locales of the
+    languages pages are translated into (German first, the default).
 
-    Wagtail's migrations create them; a test database emptied between tests (and a city
-    that starts from a dump without them) lacks them, so they are made here when missing."""
+    Migrations create them; a test database emptied between tests (and a city that starts
+    from a dump without them) lacks them, so they are made here when missing."""
     Locale.objects.get_or_create(
         language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
     )
+    for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+        Locale.objects.get_or_create(language_code=code)
     root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
     media = Collection.get_first_root_node() or Collection.add_root(name="Root")
     return root, media
@@ -107,6 +112,7 @@ def create_site(
     editors = Group.objects.create(name=_("Redaktion: %(site)s") % {"site": name})
     reviewers = Group.objects.create(name=_("Freigabe: %(site)s") % {"site": name})
     access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    editors.permissions.add(_submit_translation())
     for group, page_permissions in (
         (editors, EDITOR_PAGE_PERMISSIONS),
         (reviewers, REVIEWER_PAGE_PERMISSIONS),
@@ -136,6 +142,20 @@ def create_site(
     WorkflowPage.objects.create(workflow=workflow, page=home)
     cache.delete(HOSTS_CACHE_KEY)
     return SiteSetup(site=site, root=home, editors=editors, reviewers=reviewers)
+
+
+def _submit_translation() -> Permission:
+    """wagtail-localize's right to start a translation (a migration of its own makes it, so a
+    test database emptied between tests lacks it)."""
+    content_type, _created = ContentType.objects.get_or_create(
+        app_label="wagtail_localize", model="translation"
+    )
+    permission, _created = Permission.objects.get_or_create(
+        content_type=content_type,
+        codename="submit_translation",
+        defaults={"name": "Can submit translations"},
+    )
+    return permission
 
 
 def slug_for(text: str) -> str:
@@ -257,8 +277,14 @@ def publish_refusal(revision, user) -> str | None:
 
     ``user`` None is the system itself: the demo loader and scheduled publishing of a
     revision that was approved before."""
-    if findings := page_findings(revision.as_object()):
+    page = revision.as_object()
+    if findings := page_findings(page):
         return " ".join(finding.message for finding in findings)
+    if translation.unapproved(page, user):
+        return _(
+            "Übersetzungen gehen nur über „Veröffentlichen“ im Übersetzungseditor online, "
+            "durch eine zweite Person aus der Freigabegruppe."
+        )
     if user is not None and revision.user_id == user.pk:
         return _("Veröffentlichen muss eine zweite Person, nicht die Autorin oder der Autor.")
     return None
@@ -268,7 +294,8 @@ def publish_refusal(revision, user) -> str | None:
 def publish_as_system(page: SitePage) -> None:
     """Demo and import: publish the latest revision as the system (the rules still apply)."""
     revision = page.save_revision()
-    revision.publish()
+    with translation.approved():
+        revision.publish()
 
 
 # --- search -----------------------------------------------------------------------------
@@ -291,19 +318,34 @@ def search(query: str, site: Site | None, *, services_limit: int = 5) -> SearchR
     """Pages of every site (this site's first) and the catalogue's services, in one list."""
     from rathaus.catalog.search import search as catalog_search
 
-    found = ranked_pages(query, limit=200)
+    found = _in_visitors_language(ranked_pages(query, limit=200))
+    sites = dict(Site.objects.values_list("root_page__translation_key", "site_name"))
     roots = sorted(
-        Site.objects.select_related("root_page").values_list("root_page__path", "site_name"),
+        Page.objects.filter(translation_key__in=sites).values_list("path", "translation_key"),
         key=lambda root: -len(root[0]),
     )
     hits = []
     for page_id, page_path in found:
-        name = next((name for path, name in roots if page_path.startswith(path)), "")
+        name = next((sites[key] for path, key in roots if page_path.startswith(path)), "")
         hits.append(PageHit(page_id=page_id, site_name=name))
     if site is not None:
         hits.sort(key=lambda hit: hit.site_name != site.site_name)
     services = [hit.service for hit in catalog_search(query, limit=services_limit).hits]
     return SearchResults(pages=hits, services=services)
+
+
+def _in_visitors_language(found: list[tuple[int, str, int, str]]) -> list[tuple[int, str]]:
+    """German pages and those in the visitor's language; of a page found in both, the
+    translation."""
+    default = translation.default_locale_id()
+    active = translation.active_locale()
+    wanted = {default, active.pk if active else default}
+    translated = {key for _pk, _path, locale, key in found if locale in wanted - {default}}
+    return [
+        (pk, path)
+        for pk, path, locale, key in found
+        if locale in wanted and (locale != default or key not in translated)
+    ]
 
 
 def load_pages(hits: Iterable[PageHit]) -> None:
@@ -328,28 +370,40 @@ def institution_hosts() -> dict[str, int]:
 
 
 def page_context(page: SitePage, request: HttpRequest) -> dict:
-    """What every page template shows around the page: its site, navigation and trail."""
-    site = page.get_site()
+    """What every page template shows around the page: its site, navigation and trail.
+
+    The structure is the German tree's (a translated tree may lack pages), each item shown in
+    the visitor's language where translated; so are the cache tags (``purging.page_changed``
+    purges a translation's German page)."""
+    source = translation.source_of(page)
+    site = source.get_site()
     profile = SiteProfile.for_site(site) if site else None
-    root = site.root_page if site else page
-    ancestors = list(page.get_ancestors().filter(depth__gte=root.depth)) if site else []
+    root = site.root_page if site else source
+    ancestors = list(source.get_ancestors().filter(depth__gte=root.depth)) if site else []
     page_cache.depends_on(
-        f"page:{page.pk}",
-        f"list:{page.pk}",
+        f"page:{source.pk}",
+        f"list:{source.pk}",
         f"menu:{root.pk}",
         f"site:{site.pk if site else 0}",
         *(f"label:{ancestor.pk}" for ancestor in ancestors),
     )
     if page.get_view_restrictions():
         page_cache.do_not_store()
+    shown_root, *breadcrumbs = translation.localized([root, *ancestors])
+    language = page.locale.language_code
     return {
+        "source_page": source,
+        "page_language": language,
+        "translation_note": "german" if language != get_language() else "",
         "site_profile": profile,
-        "site_root": root,
-        "site_navigation": list(root.get_children().live().in_menu()),
+        "site_root": shown_root if site else page,
+        "site_navigation": translation.localized(root.get_children().live().in_menu()),
         "site_is_portal": bool(site and site.is_default_site),
-        "breadcrumbs": ancestors,
-        "page_ancestors": {ancestor.pk for ancestor in ancestors},
-        "children": list(page.get_children().live().public().specific()),
+        "breadcrumbs": breadcrumbs,
+        "page_ancestors": {ancestor.pk for ancestor in breadcrumbs},
+        "children": translation.localized(
+            source.get_children().live().public().specific(), specific=True
+        ),
     }
 
 
@@ -371,4 +425,5 @@ def latest_news(root: Page, count: int = 5) -> list:
     from .models import NewsPage
 
     page_cache.depends_on(f"news:{root.pk}")
-    return list(NewsPage.objects.descendant_of(root).live().order_by("-date", "-pk")[:count])
+    news = NewsPage.objects.descendant_of(root).live().order_by("-date", "-pk")[:count]
+    return translation.localized(news, specific=True)

@@ -13,13 +13,15 @@ from django.utils._os import safe_join
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from wagtail import views as wagtail_views
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Site
+from wagtail.url_routing import RouteResult
 
 from rathaus.catalog import views as catalog_views
 from rathaus.catalog.forms import SearchForm
 
 from . import cache as page_cache
-from . import services
+from . import services, translation
 from .models import SiteProfile
 
 RESULTS_PER_PAGE = 20
@@ -33,9 +35,34 @@ def editor_signin(request: HttpRequest) -> HttpResponse:
     return redirect(target)
 
 
+def _route(request: HttpRequest, path: str) -> None:
+    """Find the page in the German tree and show its live translation in the visitor's
+    language (``translation.py``): Wagtail would route in the translated tree, where a page
+    not yet translated is missing. The result is where Wagtail's own view looks for it."""
+    site = Site.find_for_request(request)
+    route = None
+    if site is not None:
+        try:
+            route = site.root_page.specific.route(
+                request, [part for part in path.split("/") if part]
+            )
+        except Http404:
+            route = None
+    if route is not None:
+        page, args, kwargs = route
+        (shown,) = translation.localized([page], specific=True)
+        if shown.pk != page.pk:
+            if isinstance(shown, RoutablePageMixin) and args:  # the view of a sub-path
+                view, view_args, view_kwargs = args
+                args = (getattr(shown, view.__name__), view_args, view_kwargs)
+            route = RouteResult(shown, args, kwargs)
+    request._wagtail_route_for_request = route
+
+
 def serve(request: HttpRequest, path: str) -> HttpResponse:
     """Wagtail's page view, storing what it renders with what the page shows (``cache.py``);
     stored pages are sent by ``middleware.PageCacheMiddleware`` before this view is found."""
+    _route(request, path)
     if not page_cache.applies_to(request):
         return wagtail_views.serve(request, path)
     with page_cache.collecting() as collected:

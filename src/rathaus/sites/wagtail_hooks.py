@@ -1,9 +1,13 @@
-"""Wagtail admin hooks: the service chooser, the easy-language check after saving, and no
-user administration in the CMS (staff accounts, their passkeys and groups are kept in the
-Verwaltung, /verwaltung/)."""
+"""Wagtail admin hooks: the service chooser, the easy-language check after saving, no user
+administration in the CMS (staff accounts, their passkeys and groups are kept in the
+Verwaltung, /verwaltung/), and the translation editor kept to the four-eyes rule."""
+
+import json
 
 from django.contrib import messages
+from django.shortcuts import redirect
 from django.templatetags.static import static
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -11,6 +15,7 @@ from wagtail import hooks
 
 from rathaus.language import easy_language
 
+from . import admin_views, translation
 from .choosers import service_chooser_viewset
 from .models import SitePage
 
@@ -22,6 +27,38 @@ def register_service_chooser():
     return service_chooser_viewset
 
 
+@hooks.register("register_admin_urls")
+def translation_urls():
+    """Before wagtail-localize's own URLs of the same paths (this app comes first)."""
+    return [
+        path(
+            "localize/translate/<int:translation_id>/machine_translate/",
+            admin_views.machine_translate,
+        ),
+        path("localize/update/<int:translation_source_id>/", admin_views.update_translations),
+    ]
+
+
+@hooks.register("before_edit_page", order=-1)
+def publish_translation(request, page):
+    """The translation editor's "Veröffentlichen": by a second person, through
+    ``translation.publish`` (wagtail-localize would publish as the system)."""
+    if request.method != "POST" or request.POST.get("action") != "publish":
+        return None
+    target = translation.editor_translation(page)
+    if target is None:
+        return None
+    if refusal := translation.publish(target, page, request.user):
+        messages.error(request, refusal)
+    else:
+        messages.success(
+            request,
+            _("„%(title)s“ ist jetzt auf %(language)s online.")
+            % {"title": page.title, "language": target.target_locale.get_display_name()},
+        )
+    return redirect(request.path)
+
+
 @hooks.register("construct_main_menu")
 def hide_user_administration(request, menu_items):
     if not request.user.is_superuser:
@@ -29,8 +66,18 @@ def hide_user_administration(request, menu_items):
 
 
 @hooks.register("insert_global_admin_js")
-def start_date_pickers():
-    return format_html('<script src="{}" defer></script>', static("sites/admin.js"))
+def admin_script():
+    """``sites/admin.js``, with the chooser addresses wagtail-localize sets inline."""
+    chooser_urls = {
+        "imageChooser": reverse("wagtailimages_chooser:choose"),
+        "documentChooser": reverse("wagtaildocs_chooser:choose"),
+        "pageChooser": reverse("wagtailadmin_choose_page"),
+    }
+    return format_html(
+        '<script src="{}" data-chooser-urls="{}" defer></script>',
+        static("sites/admin.js"),
+        json.dumps(chooser_urls),
+    )
 
 
 @hooks.register("after_create_page")

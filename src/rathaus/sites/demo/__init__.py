@@ -3,6 +3,10 @@
 A site that exists already is left alone (editors may have changed it), so ``rathaus demo``
 can run twice. ``--scale N`` adds N − 1 archive copies of each site's pages (benchmarks).
 
+``translations/<site>.<language>.json`` holds a translation memory (German text → text in
+the language) for a site: its home page and top-level pages whose texts are all in it are
+translated with wagtail-localize and published, the others stay German (with the note).
+
 The pages go live with one revision each, without the publishing machinery (which checks
 the accessibility rules, writes the audit trail and purges the page cache – seconds per
 hundred pages, for every test database). That the demo texts keep the rules is a test
@@ -16,14 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 from wagtail.search import index
+from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
 
 from rathaus.catalog.models import Service
 from rathaus.offices.models import Office
 from rathaus.programs.models import Provider
 
-from .. import services
+from .. import services, translation
 from ..models import ContentPage, EventIndexPage, InstitutionPage, NewsIndexPage, NewsPage
 
 FOLDER = Path(__file__).parent
@@ -44,6 +49,9 @@ def load(*, scale: int = 1, log: Callable[[str], Any] = print) -> None:
         builder = _Builder(data, service_ids)
         created += builder.build(scale)
         log(f"  Internetauftritt {number}/{len(files)}: {data['name']} ({data['hostname']})")
+        for memory in sorted((FOLDER / "translations").glob(f"{data['slug']}.*.json")):
+            translated = _translate(builder.home, memory)
+            log(f"    {translated} Seiten übersetzt ({memory.stem.rpartition('.')[2]})")
     if created:
         _index(Page.objects.live())
         log(f"  Internetauftritte: {created} Seiten veröffentlicht.")
@@ -72,6 +80,36 @@ def grow(pages_per_site: int, log: Callable[[str], Any] = print) -> None:
         _index(Page.objects.descendant_of(home).live())
 
 
+def _translate(home: Page, memory_file: Path) -> int:
+    """The home page and top-level pages whose every text is in the memory, translated and
+    published as the system (the accessibility rules still apply)."""
+    memory = json.loads(memory_file.read_text(encoding="utf-8"))
+    locale = Locale.objects.get(language_code=memory_file.stem.rpartition(".")[2])
+    count = 0
+    for page in [home, *home.get_children().live().specific()]:
+        source, _created = TranslationSource.get_or_create_from_instance(page)
+        segments = StringSegment.objects.filter(source=source).select_related("string")
+        if any(segment.string.data not in memory for segment in segments):
+            continue
+        StringTranslation.objects.bulk_create(
+            StringTranslation(
+                translation_of=segment.string,
+                locale=locale,
+                context_id=segment.context_id,
+                data=memory[segment.string.data],
+                translation_type=StringTranslation.TRANSLATION_TYPE_MANUAL,
+            )
+            for segment in segments
+        )
+        Translation.objects.get_or_create(source=source, target_locale=locale)
+        translated = source.create_or_update_translation(locale, publish=False)
+        revision = translated.get_latest_revision()
+        with translation.approved():
+            revision.publish()
+        count += 1
+    return count
+
+
 def _index(pages) -> None:
     """The search index is written by a background task per page; the demo's pages are
     searchable at once, also before the worker runs."""
@@ -84,6 +122,7 @@ class _Builder:
         self.data = data
         self.service_ids = service_ids
         self.count = 0
+        self.home: Page | None = None
 
     def build(self, scale: int) -> int:
         data = self.data
@@ -101,8 +140,9 @@ class _Builder:
             provider=Provider.objects.filter(slug=data.get("provider") or "").first(),
             tagline=data.get("tagline", ""),
         )
-        home = setup.root
+        home = self.home = setup.root
         self._fill(home, data["home"])
+        home.save()  # create_site made the page; its text is written here, not only in a revision
         self._go_live(home)
         for page in data["pages"]:
             self._tree(home, page, show_in_menus=True, office=office)
