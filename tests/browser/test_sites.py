@@ -22,6 +22,7 @@ from rathaus.sites.models import (
     NewsPage,
 )
 from tests.factories import StaffFactory
+from tests.sites.conftest import english_text
 
 from .conftest import assert_accessible, csp_violations, signed_in_page
 
@@ -154,12 +155,15 @@ def test_an_editor_starts_a_translation_and_a_second_person_publishes_it(
     assert first.locator("button[name=action][value=publish]").count() == 0  # editors: no
 
     translation = Translation.objects.get(source__object_id=source.translation_key)
-    for segment in StringSegment.objects.filter(source=translation.source):
+    segments = StringSegment.objects.filter(source=translation.source).select_related("context")
+    for segment in segments:
         StringTranslation.objects.create(
             translation_of=segment.string,
             locale=english,
             context=segment.context,
-            data=f"EN {segment.string.data}",
+            data=f"EN {source.title}"
+            if segment.context.path == "title"
+            else english_text(segment.string.data),
             translation_type="manual",
             last_translated_by=editor,
         )

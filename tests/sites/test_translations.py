@@ -21,7 +21,7 @@ from rathaus.sites import services, translation
 from rathaus.sites.models import ContentPage
 from tests.language.conftest import endpoint  # noqa: F401 – the local translation server
 
-from .conftest import add_page, client_for, staff_in
+from .conftest import add_page, client_for, english_text, staff_in
 
 pytestmark = pytest.mark.django_db
 HOST = "testbuecherei.localhost"
@@ -67,18 +67,31 @@ def start_translation(page, locale) -> Translation:
     return target
 
 
-def translate_all(target: Translation, user, prefix: str = "[en] ") -> None:
-    for segment in StringSegment.objects.filter(source=target.source).select_related("string"):
+def translate_all(target: Translation, user) -> None:
+    """A translator's work: the title and introduction marked "[en] ", the body in English."""
+    segments = StringSegment.objects.filter(source=target.source).select_related(
+        "string", "context"
+    )
+    for segment in segments:
+        text = segment.string.data
+        data = f"[en] {text}" if segment.context.path in ("title", "intro") else english_text(text)
         StringTranslation.objects.update_or_create(
             translation_of=segment.string,
             locale=target.target_locale,
             context=segment.context,
             defaults={
-                "data": prefix + segment.string.data,
+                "data": data,
                 "translation_type": "manual",
                 "last_translated_by": user,
             },
         )
+
+
+def texts_of(target: Translation):
+    """The translated texts of this translation (the demo city has translations of its own)."""
+    return StringTranslation.objects.filter(
+        locale=target.target_locale, context__object_id=target.source.object_id
+    )
 
 
 def translated_page(page, locale) -> Page:
@@ -181,7 +194,7 @@ def test_an_incomplete_translation_is_not_published(tree, english, editor, revie
     _library, lending, _media = tree
     target = start_translation(lending, english)
     translate_all(target, editor)
-    StringTranslation.objects.filter(locale=english).first().delete()
+    texts_of(target).first().delete()
     said = publish_in_editor(reviewer, translated_page(lending, english))
     assert "Noch 1 Text ist nicht übersetzt" in said
     assert not translated_page(lending, english).live
@@ -195,7 +208,7 @@ def test_a_translation_with_an_accessibility_finding_is_not_published(
     target = start_translation(lending, english)
     translate_all(target, editor)
     # the translator turned the link text into "hier klicken"
-    link = StringTranslation.objects.filter(locale=english, data__contains="<a ").first()
+    link = texts_of(target).filter(data__contains="<a ").first()
     link.data = '[en] Mit dem <a id="a1">hier klicken</a> leihen Sie aus.'
     link.save()
     said = publish_in_editor(reviewer, translated_page(lending, english))
@@ -299,12 +312,25 @@ def test_the_machine_button_translates_every_text_in_one_request_and_keeps_tags(
     assert response.status_code == 302 and response["Location"] == edit
     (request,) = translator.requests
     assert request["body"]["format"] == "html" and request["body"]["target"] == "en"
-    made = StringTranslation.objects.filter(locale=english)
+    made = texts_of(target)
     assert made.count() == StringSegment.objects.filter(source=target.source).count()
     assert {row.translation_type for row in made} == {"machine"}
     assert {row.last_translated_by_id for row in made} == {editor.pk}
     link = made.get(data__contains="<a ")
     assert link.data == '[en] Mit dem <a id="a1">Bibliotheksausweis</a> leihen Sie aus.'
+
+
+def test_a_german_paragraph_left_in_a_translation_is_a_finding(tree, english, editor, reviewer):
+    """The language rule reads a page in its own language: German left over is marked."""
+    _library, lending, _media = tree
+    target = start_translation(lending, english)
+    translate_all(target, editor)
+    link = texts_of(target).filter(data__contains="<a ").first()
+    link.data = 'Mit dem <a id="a1">Bibliotheksausweis</a> leihen Sie aus, das ist für alle da.'
+    link.save()
+    said = publish_in_editor(reviewer, translated_page(lending, english))
+    assert "vermutlich Deutsch" in said
+    assert not translated_page(lending, english).live
 
 
 def test_an_unreachable_translation_service_is_a_message(tree, english, editor, translator):
@@ -317,7 +343,7 @@ def test_an_unreachable_translation_service_is_a_message(tree, english, editor, 
     assert response.status_code == 200
     said = " ".join(str(message) for message in response.context["messages"])
     assert "Übersetzungsdienst antwortet gerade nicht" in said
-    assert not StringTranslation.objects.filter(locale=english).exists()
+    assert not texts_of(target).exists()
 
 
 def test_without_a_translation_service_there_is_no_machine_button(english, settings):
@@ -359,3 +385,19 @@ def test_the_search_shows_a_page_once_in_the_visitors_language(published, englis
     assert "[en] Ausleihe" in shown
     ids = [hit.page_id for hit in response.context["results"].pages]
     assert english_id in ids and lending.pk not in ids
+
+
+def test_the_demo_library_is_in_english_above_and_german_with_a_note_below(english):
+    """``sites/demo/translations/buecherei.en.json``: the home and top-level pages."""
+    client = Client(HTTP_HOST="buecherei.localhost")
+    client.cookies["django_language"] = "en"
+    home = client.get("/").content.decode()
+    assert '<h1 class="kern-heading-large">Düsseldorf City Libraries</h1>' in home
+    assert NOT_YET not in home
+    lending = client.get("/ausleihe/").content.decode()
+    assert "How many items may I borrow at the same time?" in lending  # the accordion too
+    deeper = Page.objects.filter(
+        locale__language_code="de", depth=4, url_path__startswith="/buecherei/"
+    ).live()
+    shown = client.get(deeper.first().get_url_parts()[2]).content.decode()
+    assert NOT_YET in shown

@@ -132,15 +132,18 @@ def _markup(html: str) -> _Markup:
     return parser
 
 
-def guess_language(text: str) -> str | None:
-    """The language of a passage if it is clearly not German, else None."""
+def guess_language(text: str, page_language: str = "de") -> str | None:
+    """The language of a passage if it is clearly not the page's, else None (also for a page
+    language without a word list here: no guess is better than a wrong one)."""
+    if page_language not in STOPWORDS:
+        return None
     words = [w.lower() for w in _WORD.findall(text)]
     if len(words) < 6:
         return None
     counts = {code: sum(w in stop for w in words) for code, stop in STOPWORDS.items()}
-    german = counts.pop("de")
+    own = counts.pop(page_language)
     code, hits = max(counts.items(), key=lambda item: item[1])
-    if hits >= 3 and hits > 2 * german:
+    if hits >= 3 and hits > 2 * own:
         return code
     return None
 
@@ -196,10 +199,10 @@ def link_findings(texts: Iterable[str]) -> list[Finding]:
     return findings
 
 
-def language_findings(paragraphs: Iterable[str]) -> list[Finding]:
+def language_findings(paragraphs: Iterable[str], page_language: str) -> list[Finding]:
     findings = []
     for paragraph in paragraphs:
-        if code := guess_language(paragraph):
+        if code := guess_language(paragraph, page_language):
             findings.append(
                 Finding(
                     "language",
@@ -245,8 +248,8 @@ def document_findings(document) -> list[Finding]:
     ]
 
 
-def body_findings(stream) -> list[Finding]:
-    """All findings of a page body (a StreamValue), in reading order."""
+def body_findings(stream, language: str = "de") -> list[Finding]:
+    """All findings of a page body (a StreamValue) in ``language``, in reading order."""
     findings: list[Finding] = []
     headings: list[tuple[int, str]] = []
     for kind, value in ((child.block_type, child.value) for child in stream):
@@ -254,12 +257,12 @@ def body_findings(stream) -> list[Finding]:
             markup = _markup(value.source)
             headings += markup.headings
             findings += link_findings(markup.links)
-            findings += language_findings(markup.paragraphs)
+            findings += language_findings(markup.paragraphs, language)
         elif kind == "accordion":
             for item in value:
                 markup = _markup(item["text"].source)
                 findings += link_findings(markup.links)
-                findings += language_findings(markup.paragraphs)
+                findings += language_findings(markup.paragraphs, language)
         elif kind == "foreign":
             findings += link_findings(_markup(value["text"].source).links)
         elif kind == "image" and not value["decorative"] and not value["alt"].strip():

@@ -12,6 +12,7 @@ RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "documen
 
 # Languages a passage may be marked with (BCP 47); the page itself is German.
 PASSAGE_LANGUAGES = [
+    ("de", _("Deutsch")),  # a German passage on a translated page
     ("en", _("Englisch")),
     ("fr", _("Französisch")),
     ("tr", _("Türkisch")),

@@ -198,7 +198,8 @@ def path_taken(slug: str, parent: Page | None) -> str | None:
 
 def page_findings(page: SitePage) -> list[accessibility.Finding]:
     """Every accessibility finding of a page as it would go live."""
-    findings = accessibility.body_findings(page.body)
+    language = page.locale.language_code if page.locale_id else settings.LANGUAGE_CODE
+    findings = accessibility.body_findings(page.body, language)
     site = page.get_site()
     if site is not None:
         profile = SiteProfile.for_site(site)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 from django.utils import timezone
 from wagtail.models import Locale, Page, Site
@@ -102,7 +103,7 @@ def _translate(home: Page, memory_file: Path) -> int:
             for segment in segments
         )
         Translation.objects.get_or_create(source=source, target_locale=locale)
-        translated = source.create_or_update_translation(locale, publish=False)
+        translated, _created = source.create_or_update_translation(locale, publish=False)
         revision = translated.get_latest_revision()
         with translation.approved():
             revision.publish()
@@ -221,4 +222,7 @@ class _Builder:
                 "type": "contact",
                 "value": {**block["value"], "office": block["value"].get("office") or ""},
             }
+        if block["type"] == "accordion":  # in Wagtail's block format, which translations need
+            items = [{"type": "item", "value": item, "id": str(uuid4())} for item in block["value"]]
+            return {"type": "accordion", "value": items}
         return {"type": block["type"], "value": block["value"]}
