@@ -9,8 +9,8 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from wagtail import hooks
 
 from rathaus.language import easy_language
@@ -54,7 +54,12 @@ def publish_translation(request, page):
         messages.success(
             request,
             _("„%(title)s“ ist jetzt auf %(language)s online.")
-            % {"title": page.title, "language": target.target_locale.get_display_name()},
+            % {
+                "title": page.title,
+                "language": get_language_info(target.target_locale.language_code)[
+                    "name_translated"
+                ],
+            },
         )
     return redirect(request.path)
 
