@@ -8,6 +8,8 @@ class SitesConfig(AppConfig):
     verbose_name = _("Internetauftritte")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_migrate, post_save
+        from wagtail.models import Locale
         from wagtail.signals import copy_for_translation_done
 
         from rathaus.core import navigation
@@ -18,6 +20,9 @@ class SitesConfig(AppConfig):
         copy_for_translation_done.connect(
             translation.tree_copied, dispatch_uid="sites-translated-tree"
         )
+        for signal in (post_save, post_delete):
+            signal.connect(translation.forget_locales, sender=Locale, dispatch_uid="sites-locales")
+        post_migrate.connect(translation.forget_locales, dispatch_uid="sites-locales-migrate")
 
         navigation.register(
             navigation.STAFF,

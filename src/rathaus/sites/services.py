@@ -339,8 +339,7 @@ def _in_visitors_language(found: list[tuple[int, str, int, str]]) -> list[tuple[
     """German pages and those in the visitor's language; of a page found in both, the
     translation."""
     default = translation.default_locale_id()
-    active = translation.active_locale()
-    wanted = {default, active.pk if active else default}
+    wanted = {default, translation.active_locale_id()}
     translated = {key for _pk, _path, locale, key in found if locale in wanted - {default}}
     return [
         (pk, path)

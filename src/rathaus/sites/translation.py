@@ -18,11 +18,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import GroupPagePermission, Locale, Page, WorkflowPage
 from wagtail_localize.machine_translators.base import BaseMachineTranslator
 from wagtail_localize.models import SegmentOverride, StringSegment, StringTranslation, Translation
@@ -57,15 +59,35 @@ class MachineTranslator(BaseMachineTranslator):
         )
 
 
-def default_locale_id() -> int:
-    return Locale.get_default().pk
+# Locale ids by language code: every page view asks several times, and locales change only
+# by a migration or an administrator (``forget_locales`` runs on both).
+_locale_ids: dict[str, int] = {}
 
 
-def active_locale() -> Locale | None:
+def _locale_id(language_code: str) -> int | None:
     try:
-        return Locale.get_active()
-    except Locale.DoesNotExist:
+        code = get_supported_content_language_variant(language_code)
+    except LookupError:
         return None
+    if code not in _locale_ids:
+        found = Locale.objects.filter(language_code=code).values_list("pk", flat=True).first()
+        if found is None:
+            return None
+        _locale_ids[code] = found
+    return _locale_ids[code]
+
+
+def forget_locales(**kwargs) -> None:
+    _locale_ids.clear()
+
+
+def default_locale_id() -> int | None:
+    return _locale_id(settings.LANGUAGE_CODE)
+
+
+def active_locale_id() -> int | None:
+    """The locale of the visitor's language (German when there is none for it)."""
+    return _locale_id(get_language() or settings.LANGUAGE_CODE) or default_locale_id()
 
 
 def source_of(page: Page) -> Page:
@@ -73,7 +95,7 @@ def source_of(page: Page) -> Page:
     default = default_locale_id()
     if page.locale_id == default:
         return page
-    source = page.get_translation_or_none(Locale.objects.get(pk=default))
+    source = Page.objects.filter(translation_key=page.translation_key, locale_id=default).first()
     return source.specific if source is not None else page
 
 
@@ -82,12 +104,12 @@ def localized(pages: Sequence[Page], *, specific: bool = False) -> list[Page]:
     without one stays as it is (German). An alias is no translation: Wagtail makes the
     untranslated parents of a translated page aliases of the German ones."""
     pages = list(pages)
-    locale = active_locale()
-    if locale is None or all(page.locale_id == locale.pk for page in pages):
+    locale_id = active_locale_id()
+    if locale_id is None or all(page.locale_id == locale_id for page in pages):
         return pages
     found = Page.objects.live().filter(
         translation_key__in=[page.translation_key for page in pages],
-        locale=locale,
+        locale_id=locale_id,
         alias_of__isnull=True,
     )
     if specific:
