@@ -9,8 +9,9 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rathaus.catalog import search as catalog_search
 from rathaus.programs.services import booking as programs_booking
@@ -80,6 +81,16 @@ def _fresh_cache_and_vocabulary():
     programs_booking.forget_sold_out()
     yield
     catalog_search.invalidate()
+
+
+@pytest.fixture(autouse=True)
+def _german_first():
+    """Every test starts in German: a request of an earlier test leaves its visitor's language
+    active in the thread (LocaleMiddleware does not switch back), and a mail sent from the
+    test itself would then be written in it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
