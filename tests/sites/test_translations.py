@@ -401,3 +401,18 @@ def test_the_demo_library_is_in_english_above_and_german_with_a_note_below(engli
     ).live()
     shown = client.get(deeper.first().get_url_parts()[2]).content.decode()
     assert NOT_YET in shown
+
+
+def test_the_preview_of_a_translation_is_marked_in_its_language_without_the_note(
+    tree, english, editor
+):
+    _library, lending, _media = tree
+    target = start_translation(lending, english)
+    translate_all(target, editor)
+    response = client_for(editor).get(
+        reverse("wagtail_localize:preview_translation", args=[target.pk])
+    )
+    assert response.status_code == 200
+    shown = response.content.decode()
+    assert '<article class="cms-page" lang="en">' in shown and "[en] Ausleihe" in shown
+    assert "gibt es noch nicht in Ihrer Sprache" not in shown

@@ -394,7 +394,11 @@ def page_context(page: SitePage, request: HttpRequest) -> dict:
     return {
         "source_page": source,
         "page_language": language,
-        "translation_note": "german" if language != get_language() else "",
+        # a German page shown to a visitor of another language (not a translation's preview)
+        "translation_note": (
+            "german" if language == settings.LANGUAGE_CODE != get_language() else ""
+        ),
+        "language_mark": language if language != get_language() else "",
         "site_profile": profile,
         "site_root": shown_root if site else page,
         "site_navigation": translation.localized(root.get_children().live().in_menu()),
