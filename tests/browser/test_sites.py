@@ -145,6 +145,7 @@ def test_an_editor_starts_a_translation_and_a_second_person_publishes_it(
     first = signed_in_page(chromium, live_server, editor)
     refused = csp_violations(first)
     first.goto(f"/redaktion/localize/submit/page/{source.pk}/")
+    assert_accessible(first)
     first.get_by_label("English").check()
     with first.expect_navigation():
         first.get_by_role("button", name="Absenden").click()
