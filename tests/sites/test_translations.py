@@ -18,7 +18,6 @@ from wagtail_localize.models import (
 
 from rathaus.sites import cache as page_cache
 from rathaus.sites import services, translation
-from rathaus.sites.models import ContentPage
 from tests.language.conftest import endpoint  # noqa: F401 – the local translation server
 
 from .conftest import add_page, client_for, english_text, staff_in
@@ -200,19 +199,29 @@ def test_an_incomplete_translation_is_not_published(tree, english, editor, revie
     assert not translated_page(lending, english).live
 
 
+@pytest.mark.parametrize(
+    ("written", "finding"),
+    [
+        # the translator turned the link text into "hier klicken"
+        ('Click <a id="a1">hier klicken</a> to borrow.', "hier klicken"),
+        # the language rule reads a page in its own language: German left over is marked
+        (
+            'Mit dem <a id="a1">Bibliotheksausweis</a> leihen Sie aus, das ist für alle da.',
+            "vermutlich Deutsch",
+        ),
+    ],
+)
 def test_a_translation_with_an_accessibility_finding_is_not_published(
-    tree, english, editor, reviewer
+    tree, english, editor, reviewer, written, finding
 ):
     _library, lending, _media = tree
-    lending = ContentPage.objects.get(pk=lending.pk)
     target = start_translation(lending, english)
     translate_all(target, editor)
-    # the translator turned the link text into "hier klicken"
     link = texts_of(target).filter(data__contains="<a ").first()
-    link.data = '[en] Mit dem <a id="a1">hier klicken</a> leihen Sie aus.'
+    link.data = written
     link.save()
     said = publish_in_editor(reviewer, translated_page(lending, english))
-    assert "hier klicken" in said
+    assert finding in said
     assert not translated_page(lending, english).live
 
 
@@ -318,19 +327,6 @@ def test_the_machine_button_translates_every_text_in_one_request_and_keeps_tags(
     assert {row.last_translated_by_id for row in made} == {editor.pk}
     link = made.get(data__contains="<a ")
     assert link.data == '[en] Mit dem <a id="a1">Bibliotheksausweis</a> leihen Sie aus.'
-
-
-def test_a_german_paragraph_left_in_a_translation_is_a_finding(tree, english, editor, reviewer):
-    """The language rule reads a page in its own language: German left over is marked."""
-    _library, lending, _media = tree
-    target = start_translation(lending, english)
-    translate_all(target, editor)
-    link = texts_of(target).filter(data__contains="<a ").first()
-    link.data = 'Mit dem <a id="a1">Bibliotheksausweis</a> leihen Sie aus, das ist für alle da.'
-    link.save()
-    said = publish_in_editor(reviewer, translated_page(lending, english))
-    assert "vermutlich Deutsch" in said
-    assert not translated_page(lending, english).live
 
 
 def test_an_unreachable_translation_service_is_a_message(tree, english, editor, translator):

@@ -15,7 +15,6 @@ from django.urls import Resolver404, resolve
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
@@ -64,9 +63,6 @@ def _roots() -> tuple[Page, Collection]:
 
     Migrations create them; a test database emptied between tests (and a city that starts
     from a dump without them) lacks them, so they are made here when missing."""
-    Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    )
     for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
         Locale.objects.get_or_create(language_code=code)
     root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
