@@ -56,7 +56,13 @@ def csp_violations(page) -> list[str]:
 
 
 def assert_accessible(page) -> None:
-    """axe-core, WCAG 2.1 A and AA rules: no serious or critical finding on the current page."""
+    """axe-core, WCAG 2.1 A and AA rules: no serious or critical finding on the current page,
+    read once its short animations have ended (a message fading in has a paler colour; a
+    badge pulsing for 25 seconds is not waited for)."""
+    page.wait_for_function(
+        """() => document.getAnimations().every(a => a.playState !== 'running'
+            || a.effect.getComputedTiming().activeDuration > 2000)"""
+    )
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate(
@@ -72,6 +78,7 @@ def assert_accessible(page) -> None:
             "impact": v["impact"],
             "help": v["help"],
             "nodes": [n["target"] for n in v["nodes"][:5]],
+            "first": v["nodes"][0]["html"][:300] + " – " + v["nodes"][0]["failureSummary"],
         }
         for v in serious
     ]

@@ -154,6 +154,8 @@ def test_an_editor_starts_a_translation_and_a_second_person_publishes_it(
     first.get_by_text("PO Datei herunterladen").first.wait_for()  # the editor (React) runs
     assert first.evaluate("typeof window.chooserUrls.imageChooser") == "string"
     assert first.locator("button[name=action][value=publish]").count() == 0  # editors: no
+    first.get_by_label("PO Datei hochladen").first.wait_for(state="attached")  # sites/admin.js
+    assert_accessible(first)
 
     translation = Translation.objects.get(source__object_id=source.translation_key)
     segments = StringSegment.objects.filter(source=translation.source).select_related("context")

@@ -85,6 +85,12 @@ def admin_script():
     )
 
 
+@hooks.register("insert_global_admin_css")
+def admin_styles():
+    """``sites/admin.css``: contrast corrections to wagtail-localize's translation editor."""
+    return format_html('<link rel="stylesheet" href="{}">', static("sites/admin.css"))
+
+
 @hooks.register("after_create_page")
 @hooks.register("after_edit_page")
 def easy_language_hints(request, page):
