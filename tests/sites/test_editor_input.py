@@ -69,7 +69,7 @@ def test_an_oversize_document_is_refused_with_its_size_and_nothing_saved(library
     )
     assert response.status_code == 200
     text = _text(response)
-    assert "„satzung.pdf“ ist zu groß (10.0 MB). Erlaubt sind höchstens 10 MB." in text
+    assert "„satzung.pdf“ ist zu groß (10,0 MB). Erlaubt sind höchstens 10 MB." in text
     assert 'value="Benutzungssatzung"' in text
     assert not Document.objects.filter(title="Benutzungssatzung").exists()
     # Within the limit, the same form takes it.

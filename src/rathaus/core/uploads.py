@@ -27,6 +27,7 @@ from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Model
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from PIL import Image
 from pypdf import PasswordType, PdfReader
@@ -180,8 +181,12 @@ def check_size(upload: UploadedFile, max_mb: int | None = None) -> None:
     limit = min((max_mb or 10) * 1024 * 1024, settings.FILE_UPLOAD_MAX_BYTES)
     if upload.size > limit:
         raise ValidationError(
-            _("„%(name)s“ ist zu groß (%(size).1f MB). Erlaubt sind höchstens %(limit)d MB.")
-            % {"name": upload.name, "size": upload.size / 1048576, "limit": limit // 1048576}
+            _("„%(name)s“ ist zu groß (%(size)s MB). Erlaubt sind höchstens %(limit)d MB.")
+            % {
+                "name": upload.name,
+                "size": number_format(upload.size / 1048576, 1),
+                "limit": limit // 1048576,
+            }
         )
 
 

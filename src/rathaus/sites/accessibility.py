@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -85,10 +86,10 @@ def colour_findings(accent: str) -> list[Finding]:
             "contrast",
             _(
                 "Die Akzentfarbe %(colour)s hat auf Weiß nur ein Kontrastverhältnis von "
-                "%(ratio).1f:1; nötig sind mindestens 4,5:1 (WCAG AA). Wählen Sie einen "
+                "%(ratio)s:1; nötig sind mindestens 4,5:1 (WCAG AA). Wählen Sie einen "
                 "dunkleren Farbton."
             )
-            % {"colour": accent, "ratio": ratio},
+            % {"colour": accent, "ratio": number_format(ratio, 1)},
         )
     ]
 

@@ -3,6 +3,7 @@
 import json
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -52,7 +53,7 @@ def file_label(document) -> str:
     except OSError:
         return extension
     if size >= 1024 * 1024:
-        amount = f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+        amount = f"{number_format(size / (1024 * 1024), 1)} MB"
     else:
         amount = f"{max(1, round(size / 1024))} KB"
     return f"{extension}, {amount}"
