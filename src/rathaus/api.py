@@ -18,6 +18,7 @@ from rathaus.catalog.api import router as catalog_router
 from rathaus.core.api import ErrorOut, ValidationErrorOut
 from rathaus.language.api import router as language_router
 from rathaus.ledger.api import router as ledger_router
+from rathaus.register.api import router as register_router
 
 REF = "#/components/schemas/{model}"
 RETRY_AFTER = {
@@ -90,6 +91,7 @@ api.add_router("/", appointments_router)
 api.add_router("/", applications_router)
 api.add_router("/", ledger_router)
 api.add_router("/", language_router)
+api.add_router("/", register_router)
 
 
 @api.exception_handler(Http404)

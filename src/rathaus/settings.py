@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "rathaus.appointments",
     "rathaus.programs",
     "rathaus.kita",
+    "rathaus.register",  # before open data (its data set) and the ledger (its records)
     "rathaus.opendata",  # before the ledger: its demo releases are sequenced with the rest
     "rathaus.ledger",
     "rathaus.language",
@@ -463,4 +464,7 @@ RATHAUS = {
         "ACCESSIBILITY_EMAIL", "barrierefreiheit@demo.duesseldorf.invalid"
     ),
     "CONTACT_PHONE": os.environ.get("CONTACT_PHONE", "0211 89-0 (Demo)"),
+    # Where the published source code is read, e.g. https://code.example/rathaus/-/blob/main
+    # (the algorithm register links each record's code and tests there; empty: paths only).
+    "SOURCE_URL": os.environ.get("SOURCE_URL", ""),
 }

@@ -31,6 +31,10 @@ PAGES = [
     "/transparenz/",
     "/transparenz/leichte-sprache/",
     "/transparenz/log/",
+    "/algorithmen/",
+    "/algorithmen/?q=Kita&stand=production",
+    "/algorithmen/kita-platzvergabe/",
+    "/algorithmen/kita-platzvergabe/aenderungen/",
 ]
 
 
@@ -73,6 +77,9 @@ REFLOW_PAGES = [
     "/termine/anzeige/buergerbuero-bilk/",
     "/transparenz/log/",
     "/transparenz/",
+    "/algorithmen/",
+    "/algorithmen/offene-daten-geheimhaltung/",
+    "/algorithmen/offene-daten-geheimhaltung/aenderungen/",
 ]
 
 

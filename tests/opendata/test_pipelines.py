@@ -37,6 +37,7 @@ from rathaus.programs.services import booking as program_booking
 from rathaus.programs.services import figures
 
 OURS = {
+    "algorithmenregister",
     "angebote-plaetze",
     "angebote-teilnehmende",
     "antraege-bearbeitungsdauer",

@@ -52,6 +52,8 @@ ACTIONS: dict[str, set[str]] = {
     # The youth office: run rounds, see every registration, register for families.
     "kita.allocate": {Role.KITA_PLANNER},
     "kita.assist": {Role.KITA_PLANNER, Role.CASEWORKER, Role.TEAM_LEAD},
+    # Office-scoped: the records of the algorithms an office answers for.
+    "register.edit": {Role.DATA_STEWARD, Role.ADMINISTRATOR},
 }
 
 # Scopes other than offices (a programme provider, a Kita's Träger): the module that owns

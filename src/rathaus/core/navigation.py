@@ -1,4 +1,5 @@
-"""Links modules add to shared menus: the main navigation, "Mein Konto", the staff menu.
+"""Links modules add to shared menus: the main navigation, "Mein Konto", the staff menu and
+the footer (registers and figures anyone may read).
 
 Modules register in their AppConfig.ready(); the templates of ``core`` and ``accounts``
 show the links without importing those modules, so dependencies keep pointing one way.
@@ -8,11 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ACCOUNT", "MAIN", "STAFF", "Section", "register", "sections"]
+__all__ = ["ACCOUNT", "FOOTER", "MAIN", "STAFF", "Section", "register", "sections"]
 
 MAIN = "main"
 ACCOUNT = "account"
 STAFF = "staff"
+FOOTER = "footer"
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,7 @@ class Section:
     visible: Callable[[Any], bool] | None = None
 
 
-_menus: dict[str, dict[str, Section]] = {MAIN: {}, ACCOUNT: {}, STAFF: {}}
+_menus: dict[str, dict[str, Section]] = {MAIN: {}, ACCOUNT: {}, STAFF: {}, FOOTER: {}}
 
 
 def register(menu: str, section: Section) -> None:

@@ -7,6 +7,14 @@ class LedgerConfig(AppConfig):
     label = "ledger"
     verbose_name = _("Transparenzlog")
 
+    def ready(self) -> None:
+        from rathaus.core import navigation
+
+        navigation.register(
+            navigation.FOOTER,
+            navigation.Section("transparenz", _("Transparenzlog"), "ledger:about", order=60),
+        )
+
     @property
     def selfchecks(self) -> list:
         from . import keys
