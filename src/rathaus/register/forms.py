@@ -11,8 +11,10 @@ from rathaus.offices.models import Office
 
 from .models import Record
 
-__all__ = ["RecordForm", "SearchForm"]
+__all__ = ["AuditForm", "RecordForm", "SearchForm"]
 
+# Addresses of the register's own pages below /algorithmen/.
+RESERVED = {"verwalten", "pruefungen"}
 # A path inside the repository: letters, digits and ._-/ only, never upwards or absolute.
 _PATH = re.compile(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*")
 
@@ -120,8 +122,88 @@ class RecordForm(forms.ModelForm):
             "Bitte geben Sie an, was sich geändert hat und warum."
         )
 
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED:
+            raise ValidationError(
+                _("„%(slug)s“ ist für Seiten des Registers reserviert."), params={"slug": slug}
+            )
+        return slug
+
     def clean_code_paths(self) -> str:
         return _paths(self.cleaned_data["code_paths"])
 
     def clean_test_paths(self) -> str:
         return _paths(self.cleaned_data["test_paths"])
+
+
+class AuditForm(forms.Form):
+    """An uploaded file of decisions and the columns that say what to compare."""
+
+    title = TextField(
+        label=_("Titel der Prüfung"),
+        max_length=200,
+        help_text=_("z. B. „Wohngeld-Vorprüfung, Anträge Januar bis Juni 2026“"),
+    )
+    office = forms.ModelChoiceField(
+        label=_("Dienststelle"), queryset=Office.objects.none(), empty_label=_("Bitte wählen")
+    )
+    record = forms.ModelChoiceField(
+        label=_("Eintrag im Register (freiwillig)"),
+        help_text=_("Ist der Eintrag veröffentlicht, erscheint der Bericht öffentlich bei ihm."),
+        queryset=Record.objects.none(),
+        required=False,
+        empty_label=_("ohne Eintrag"),
+    )
+    file = forms.FileField(
+        label=_("Entscheidungen (CSV oder XLSX)"),
+        help_text=_(
+            "Eine Zeile je Entscheidung, höchstens 20 MB. Die Datei wird nur gelesen und nicht "
+            "gespeichert; es bleiben die Zahlen des Berichts."
+        ),
+    )
+    outcome = TextField(
+        label=_("Spalte mit dem Ergebnis"),
+        max_length=100,
+        help_text=_("Ausgewählt oder nicht: 1/0, ja/nein oder true/false."),
+    )
+    protected = TextField(
+        label=_("Spalten mit geschützten Merkmalen"),
+        max_length=500,
+        help_text=_("Mit Komma getrennt, z. B. geschlecht, staatsangehoerigkeit, stadtbezirk"),
+    )
+    label = TextField(
+        label=_("Spalte mit dem tatsächlichen Ausgang (freiwillig)"),
+        max_length=100,
+        required=False,
+        help_text=_("Was in Wahrheit zutraf (1/0); damit prüft der Bericht auch die Fehlerraten."),
+    )
+    score = TextField(
+        label=_("Spalte mit einem Punktwert (freiwillig)"),
+        max_length=100,
+        required=False,
+    )
+    min_cases = forms.IntegerField(
+        label=_("Mindestzahl an Fällen je Gruppe"),
+        min_value=10,
+        max_value=1000,
+        initial=30,
+        help_text=_("Kleinere Gruppen erscheinen als „zu wenige Fälle“."),
+    )
+
+    def __init__(self, *args, offices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        offices = offices if offices is not None else Office.objects.none()
+        self.fields["office"].queryset = offices
+        self.fields["record"].queryset = Record.objects.filter(office__in=offices)
+
+    def clean_protected(self) -> list[str]:
+        names = [name.strip() for name in self.cleaned_data["protected"].split(",")]
+        return [name for name in names if name]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        office, record = data.get("office"), data.get("record")
+        if office and record and record.office_id != office.pk:
+            self.add_error("record", _("Der Eintrag gehört zu einer anderen Dienststelle."))
+        return data

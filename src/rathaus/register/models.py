@@ -115,3 +115,52 @@ class Version(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record} – {self.number}"
+
+
+class Audit(models.Model):
+    """A fairness audit of an algorithm's decisions: the figures only, never the decisions.
+
+    The uploaded file is read, audited and dropped (its SHA-256 stays, so a report can be
+    matched to the file the office keeps). An audit of a published record is public.
+    """
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", _("Hochgeladene Entscheidungen")
+        KITA = "kita", _("Kita-Platzvergabe (automatisch nach jeder Runde)")
+        LOTTERY = "lottery", _("Verlosung (automatisch nach jeder Ziehung)")
+
+    title = models.CharField(_("Titel"), max_length=200)
+    office = models.ForeignKey(
+        "offices.Office", verbose_name=_("Dienststelle"), on_delete=models.PROTECT, related_name="+"
+    )
+    record = models.ForeignKey(
+        Record,
+        verbose_name=_("Eintrag im Register"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audits",
+    )
+    source = models.CharField(
+        _("Herkunft"), max_length=20, choices=Source.choices, default=Source.UPLOAD
+    )
+    file_name = models.CharField(_("Datei"), max_length=200, blank=True)
+    file_sha256 = models.CharField(_("SHA-256 der Datei"), max_length=64, blank=True)
+    results = models.JSONField(_("Ergebnisse"))
+    flagged = models.BooleanField(_("Auffällig"), default=False)
+    created_at = models.DateTimeField(_("Erstellt am"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("Fairness-Prüfung")
+        verbose_name_plural = _("Fairness-Prüfungen")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def public(self) -> bool:
+        return self.record is not None and self.record.current_id is not None

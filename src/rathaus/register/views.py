@@ -11,15 +11,29 @@ from django.utils.translation import gettext as _
 
 from rathaus import ledger
 from rathaus.accounts import policy
+from rathaus.core import pdf
 from rathaus.core.forms import posted
+from rathaus.core.uploads import check_size
 from rathaus.language import translations
 from rathaus.offices.models import Office
 
 from . import services
-from .forms import RecordForm, SearchForm
-from .models import Record, Version
+from .fairness import AuditError, describe
+from .forms import AuditForm, RecordForm, SearchForm
+from .models import Audit, Record, Version
 
-__all__ = ["edit", "history", "index", "record", "staff", "version_file"]
+__all__ = [
+    "audit_new",
+    "audit_public",
+    "audit_staff",
+    "audits",
+    "edit",
+    "history",
+    "index",
+    "record",
+    "staff",
+    "version_file",
+]
 
 # What a machine may translate for a visitor in another language (names stay German).
 TRANSLATED_FIELDS = ("summary", *services.TEXT_FIELDS)
@@ -70,6 +84,7 @@ def record(request: HttpRequest, slug: str) -> HttpResponse:
             "sources": services.source_links(entry),
             "standing": ledger.standing(entry.current.sha256),
             "can_edit": policy.can(request.user, services.EDIT, entry.office_id),
+            "audit": services.latest_public(entry),
         },
     )
 
@@ -145,3 +160,76 @@ def edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             {"form": form, "record": entry if entry.pk else None},
         )
     )
+
+
+@policy.staff_required(services.EDIT)
+def audits(request: HttpRequest) -> HttpResponse:
+    """The fairness audits of one's offices, newest first."""
+    return _private(
+        render(request, "register/staff/audits.html", {"audits": services.visible_to(request.user)})
+    )
+
+
+@policy.staff_required(services.EDIT)
+def audit_new(request: HttpRequest) -> HttpResponse:
+    """Upload decisions, name the columns, get the report."""
+    offices = Office.objects.filter(pk__in=policy.offices_for(request.user, services.EDIT))
+    form = AuditForm(posted(request), request.FILES or None, offices=offices)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        upload = data["file"]
+        try:
+            check_size(upload, max_mb=20)
+            made = services.audit_file(
+                title=data["title"],
+                office=data["office"],
+                record=data["record"],
+                name=upload.name,
+                data=upload.read(),
+                outcome=data["outcome"],
+                protected=data["protected"],
+                label=data["label"],
+                score=data["score"],
+                min_cases=data["min_cases"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("file", error.messages)
+        except AuditError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("register:audit", made.pk)
+    return _private(render(request, "register/staff/audit_new.html", {"form": form}))
+
+
+def audit_public(request: HttpRequest, slug: str, pk: int, pdf_file: bool = False):
+    """A report under its published record's address: anyone may read it."""
+    found = get_object_or_404(
+        Audit.objects.select_related("record", "office"),
+        pk=pk,
+        record__slug=slug,
+        record__current__isnull=False,
+    )
+    return _report(request, found, pdf_file)
+
+
+@policy.staff_required(services.EDIT)
+def audit_staff(request: HttpRequest, pk: int, pdf_file: bool = False) -> HttpResponse:
+    """A report of one's offices (also one that belongs to no record)."""
+    found = get_object_or_404(services.visible_to(request.user), pk=pk)
+    return _private(_report(request, found, pdf_file))
+
+
+def _report(request: HttpRequest, found: Audit, pdf_file: bool) -> HttpResponse:
+    context = {
+        "audit": found,
+        "verdicts": [(attribute, describe(attribute)) for attribute in found.results["attributes"]],
+    }
+    if not pdf_file:
+        return render(request, "register/audit.html", context)
+    response = HttpResponse(
+        pdf.render("register/audit_pdf.html", context, request=request),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'attachment; filename="fairness-pruefung-{found.pk}.pdf"'
+    return response

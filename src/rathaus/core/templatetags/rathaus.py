@@ -9,7 +9,7 @@ from django.forms.boundfield import BoundField, BoundWidget
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
@@ -76,6 +76,20 @@ def euro(amount: Decimal | float | int | None) -> str:
         return ""
     number = number_format(Decimal(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
     return f"{number}\u00a0€"
+
+
+@register.filter
+def percent(rate: float | None) -> str:
+    """A rate between 0 and 1 as a percentage with one decimal: ``12,5 %`` in German."""
+    return "" if rate is None else f"{number_format(rate * 100, 1)} %"
+
+
+@register.filter
+def points(difference: float | None) -> str:
+    """A difference of two rates in percentage points: ``4,2 Prozentpunkte``."""
+    if difference is None:
+        return ""
+    return gettext("%(n)s Prozentpunkte") % {"n": number_format(difference * 100, 1)}
 
 
 @register.filter

@@ -10,7 +10,6 @@ interval, the expected rate and the gap; a group is flagged when it has at least
 expected rate. The attributes are voluntary and stored apart; the report keeps counts only.
 """
 
-import math
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
@@ -19,12 +18,13 @@ from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.register.fairness import wilson
+
 from ..models import AuditAttributes, FairnessReport, Outcome, Round
 
 __all__ = ["ATTRIBUTES", "Child", "audit", "labelled", "report", "wilson"]
 
 MIN_GROUP = 30
-Z = 1.959964  # 95 %
 
 ATTRIBUTES = {
     "nationality": (_("Staatsangehörigkeit"), dict(AuditAttributes.Nationality.choices)),
@@ -41,16 +41,6 @@ class Child:
     attributes: Mapping[str, str]
     stratum: Hashable
     offered: bool
-
-
-def wilson(successes: int, n: int) -> tuple[float, float]:
-    """The 95 % Wilson score interval of a rate (good for small groups and rates near 0)."""
-    if n == 0:
-        return (0.0, 1.0)
-    p = successes / n
-    centre = (p + Z * Z / (2 * n)) / (1 + Z * Z / n)
-    half = Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / (1 + Z * Z / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def _in_order(item: tuple[str, object]) -> tuple[int, str]:

@@ -20,7 +20,7 @@ from ..models import Dataset, Fetch, Release
 from ..pipelines import Column
 from .releases import ReleaseRefused, create_release
 
-__all__ = ["MAX_BYTES", "Parsed", "UploadError", "fetch", "parse", "publish_file"]
+__all__ = ["MAX_BYTES", "Parsed", "UploadError", "fetch", "parse", "publish_file", "read_table"]
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_COLUMNS = 200
@@ -230,22 +230,36 @@ def _typed_columns(header: list[str], lines: list[list[Any]]) -> tuple[list[Colu
     return columns, rows
 
 
-def parse(name: str, data: bytes) -> Parsed:
-    """Read an uploaded or fetched file as a typed table."""
+def _checked(data: bytes) -> None:
     if not data:
         raise UploadError("Die Datei ist leer.")
     if len(data) > MAX_BYTES:
         raise UploadError(f"Die Datei ist größer als {MAX_BYTES // (1024 * 1024)} MB.")
+
+
+def read_table(name: str, data: bytes) -> tuple[list[str], list[list[Any]]]:
+    """A CSV or XLSX file as its header and its rows of cells, untyped (also for other
+    modules: the fairness audit reads decisions this way)."""
+    _checked(data)
     kind = _kind(name, data)
-    geometries = None
     if kind == "geojson":
-        header, lines, geometries = _geojson(data)
-    elif kind == "xlsx":
-        header, lines = _xlsx(data)
-    else:
-        header, lines = _csv(data)
+        raise UploadError("Bitte laden Sie eine CSV- oder XLSX-Datei hoch.")
+    header, lines = _xlsx(data) if kind == "xlsx" else _csv(data)
     if not lines:
         raise UploadError("Die Tabelle hat keine Datenzeilen.")
+    return header, lines
+
+
+def parse(name: str, data: bytes) -> Parsed:
+    """Read an uploaded or fetched file as a typed table."""
+    _checked(data)
+    geometries = None
+    if _kind(name, data) == "geojson":
+        header, lines, geometries = _geojson(data)
+        if not lines:
+            raise UploadError("Die Tabelle hat keine Datenzeilen.")
+    else:
+        header, lines = read_table(name, data)
     columns, rows = _typed_columns(header, lines)
     return Parsed(columns=columns, rows=rows, geometries=geometries)
 

@@ -27,7 +27,7 @@ from rathaus import ledger
 from rathaus.accounts import policy
 from rathaus.core import audit
 
-from .models import Record, Version
+from ..models import Record, Version
 
 __all__ = [
     "TEXT_FIELDS",
