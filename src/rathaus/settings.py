@@ -76,11 +76,13 @@ INSTALLED_APPS = [
     "rathaus.offices",
     "rathaus.accounts",
     "rathaus.catalog",
+    # Before the modules whose decisions it audits (their demo rounds and draws), open data
+    # (its data set) and the ledger (its versions).
+    "rathaus.register",
     "rathaus.applications",
     "rathaus.appointments",
     "rathaus.programs",
     "rathaus.kita",
-    "rathaus.register",  # before open data (its data set) and the ledger (its records)
     "rathaus.opendata",  # before the ledger: its demo releases are sequenced with the rest
     "rathaus.ledger",
     "rathaus.language",

@@ -91,7 +91,7 @@ def test_a_data_steward_audits_uploaded_decisions_and_downloads_the_pdf(
     with page.expect_download() as download:
         page.get_by_role("link", name="Bericht als PDF herunterladen").click()
     assert download.value.suggested_filename.endswith(".pdf")
-    assert open(download.value.path(), "rb").read(5) == b"%PDF-"
+    assert download.value.path().read_bytes()[:5] == b"%PDF-"
 
     page.goto("/algorithmen/kita-platzvergabe/")
     page.get_by_role("link", name="Kita-Vergabe 2026 nach Familiensprache").click()

@@ -108,3 +108,27 @@ def test_every_round_is_audited_and_the_steward_reads_it(period, kitas, planner_
     caseworker.force_login(StaffFactory(email="sb@beispiel.de", roles=[Role.CASEWORKER]))
     assert caseworker.get(url).status_code == 403
     assert planner_client.get(url).status_code == 200
+
+
+def test_every_round_also_goes_through_the_register_audit(period, kitas, client):
+    """The register record of the Kita allocation shows each round's report (raw rates,
+    with the note that the round's own report explains them by the criteria)."""
+    from rathaus.register.models import Audit, Record
+
+    for n in range(8):
+        register(period, [kitas["wolke"]], child_given_name=f"Kind{n}")
+    close_registration(period)
+    done = rounds.run(period)
+    made = Audit.objects.get(
+        source=Audit.Source.KITA, title=f"Kita-Platzvergabe {period}, Runde {done.number}"
+    )
+    assert made.record == Record.objects.get(slug="kita-platzvergabe")
+    assert made.results["rows"] == 8
+    names = [a["name"] for a in made.results["attributes"]]
+    assert names == ["Staatsangehörigkeit", "Familiensprache", "Geschlecht", "Stadtbezirk"]
+    assert not made.results["attributes"][0]["assessable"]  # 8 children: too few to compare
+    assert "Kind" not in str(made.results)  # figures only
+    page = client.get("/algorithmen/kita-platzvergabe/").content.decode()
+    assert made.title in page
+    report = client.get(f"/algorithmen/kita-platzvergabe/pruefungen/{made.pk}/").content.decode()
+    assert "rohe Angebotsraten" in report and "Nicht beurteilbar" in report

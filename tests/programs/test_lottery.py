@@ -661,3 +661,37 @@ def test_cancelling_an_offer_before_its_draw_closes_the_lottery_and_tells_everyo
     assert "Die Verlosung findet nicht statt." in text
     assert lottery.draw_due(after_close(raffle)) == 0
     assert not Booking.objects.filter(offer=raffle).exists()
+
+
+def test_a_draw_is_audited_in_the_register_without_its_priority_groups(provider):
+    from rathaus.register.models import Audit
+
+    offer = lottery_offer(
+        provider, "test-verlosung-pruefung", capacity=30, lottery_priorities=["district"]
+    )
+    for n in range(40):
+        entrant(offer, n, duesselpass=n % 2 == 0, district=n < 10)
+    drawn(offer)
+    made = Audit.objects.get(source=Audit.Source.LOTTERY, title="Verlosung „Testferienfreizeit“")
+    assert made.record.slug == "verlosung-angebote"
+    names = [a["name"] for a in made.results["attributes"]]
+    assert names == ["DüsselPass", "In dieser Saison noch ohne Platz"]  # district: a priority
+    assert made.results["rows"] == 40 and made.results["selected"] == 30
+    passes = next(a for a in made.results["attributes"] if a["name"] == "DüsselPass")
+    assert {g["value"]: g["n"] for g in passes["groups"]} == {"ja": 20, "nein": 20}
+
+
+def test_a_draw_where_every_group_has_priority_is_not_audited(provider):
+    from rathaus.register.models import Audit
+
+    offer = lottery_offer(
+        provider,
+        "test-verlosung-alle-vorrang",
+        capacity=2,
+        lottery_priorities=["duesselpass", "district", "new"],
+    )
+    before = Audit.objects.filter(source=Audit.Source.LOTTERY).count()
+    for n in range(4):
+        entrant(offer, n)
+    drawn(offer)
+    assert Audit.objects.filter(source=Audit.Source.LOTTERY).count() == before

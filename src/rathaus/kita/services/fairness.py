@@ -14,11 +14,16 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.register import fairness as register_fairness
+from rathaus.register import services as register
 from rathaus.register.fairness import wilson
+from rathaus.register.models import Audit
 
 from ..models import AuditAttributes, FairnessReport, Outcome, Round
 
@@ -124,8 +129,46 @@ def audit(round_: Round, strata: Mapping[int, Hashable]) -> FairnessReport:
     threshold = settings.KITA_FAIRNESS_THRESHOLD
     figures = report(children, threshold)
     flagged = any(g["flagged"] for a in figures["attributes"] for g in a["groups"])
-    return FairnessReport.objects.create(
+    made = FairnessReport.objects.create(
         round=round_, threshold=threshold, figures=figures, flagged=flagged
+    )
+    _to_register(round_, children)
+    return made
+
+
+# How to read the register's report of a round: raw rates, which the criteria may explain.
+REGISTER_NOTE = (
+    "Automatisch nach der Runde geprüft: rohe Angebotsraten je Gruppe, ohne Rücksicht auf die "
+    "Vergabekriterien. Ob die Kriterien einen Unterschied erklären, zeigt der Fairness-Bericht "
+    "der Runde (standardisiert nach Kriterien und Altersgruppe), den das Jugendamt prüft."
+)
+
+
+def _shown(name: str, value: str, values: Mapping) -> str:
+    if not value:
+        return register_fairness.NO_VALUE
+    return f"Stadtbezirk {value}" if name == "district" else str(values.get(value, value))
+
+
+def _to_register(round_: Round, children: list[Child]) -> None:
+    """The same children through the register's audit tool, so the register record of the
+    Kita allocation shows each round's report (German labels: the record is German)."""
+    with translation.override("de"):
+        groups = {
+            str(label): np.array(
+                [_shown(name, child.attributes.get(name) or "", values) for child in children],
+                dtype=object,
+            )
+            for name, (label, values) in ATTRIBUTES.items()
+        }
+    register.audit_decisions(
+        "kita-platzvergabe",
+        title=f"Kita-Platzvergabe {round_.period}, Runde {round_.number}",
+        source=Audit.Source.KITA,
+        decisions=register_fairness.Decisions(
+            np.array([child.offered for child in children], dtype=bool), groups
+        ),
+        note=REGISTER_NOTE,
     )
 
 

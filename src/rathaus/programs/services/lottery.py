@@ -25,6 +25,7 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 
+import numpy as np
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
@@ -37,6 +38,9 @@ from django.utils.translation import gettext as _
 from rathaus import ledger
 from rathaus.accounts.models import User
 from rathaus.core import audit, locking, mail
+from rathaus.register import services as register
+from rathaus.register.fairness import Decisions
+from rathaus.register.models import Audit
 
 from .. import draw as drawing
 from ..models import Booking, LotteryEntry, Offer, WaitlistEntry
@@ -439,10 +443,47 @@ def draw(offer: Offer, now: datetime | None = None, *, by: User | None = None) -
         fresh.lottery_list = input_list(fresh)
         Offer.objects.filter(pk=fresh.pk).update(lottery_list=fresh.lottery_list)
         publish_to_ledger(fresh)
+        _to_register(fresh, entries)
     offer.lottery_drawn_at = now
     offer.lottery_list = fresh.lottery_list
     offer.taken = fresh.taken + won_places
     return outcome
+
+
+# What the register's audit compares, with the German names its report shows. A priority
+# group of the offer is left out: it is meant to win more often.
+AUDITED = {
+    "duesselpass": ("DüsselPass", lambda entry: entry.duesselpass),
+    "district": ("Wohnt im Stadtbezirk", lambda entry: entry.lives_in_district),
+    "new": ("In dieser Saison noch ohne Platz", lambda entry: not entry.placed_this_season),
+}
+REGISTER_NOTE = (
+    "Automatisch nach der Ziehung geprüft: Gewinnquoten je Gruppe. Geprüft werden nur "
+    "Merkmale, die bei dieser Verlosung keinen Vorrang geben; eine Vorranggruppe soll häufiger "
+    "gewinnen und steht deshalb nicht im Bericht."
+)
+
+
+def _to_register(offer: Offer, entries: list[LotteryEntry]) -> None:
+    """The draw through the register's audit tool: does any group win less often though the
+    lottery gives it no priority? (Nothing to compare when every group has priority.)"""
+    compared = {key: item for key, item in AUDITED.items() if key not in priorities(offer)}
+    if not compared or not entries:
+        return
+    yes_no = {True: "ja", False: "nein"}
+    register.audit_decisions(
+        "verlosung-angebote",
+        title=f"Verlosung „{offer.title}“",
+        source=Audit.Source.LOTTERY,
+        decisions=Decisions(
+            np.array([entry.status == LotteryEntry.Status.WON for entry in entries], dtype=bool),
+            {
+                label: np.array([yes_no[bool(value(entry))] for entry in entries], dtype=object)
+                for label, value in compared.values()
+            },
+        ),
+        note=REGISTER_NOTE,
+    )
 
 
 def _to_waitlist(offer: Offer, losers: list[LotteryEntry]) -> bool:

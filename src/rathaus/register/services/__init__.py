@@ -1,7 +1,7 @@
 """The register's business operations: records and their versions (``records``), fairness
 audits (``audits``). Other modules use what is named here."""
 
-from .audits import audit_file, audits_for, latest_public, visible_to
+from .audits import audit_decisions, audit_file, audits_for, latest_public, visible_to
 from .records import (
     EDIT,
     FIRST_PUBLICATION,
@@ -21,6 +21,7 @@ __all__ = [
     "FIRST_PUBLICATION",
     "TEXT_FIELDS",
     "Change",
+    "audit_decisions",
     "audit_file",
     "audits_for",
     "changes",

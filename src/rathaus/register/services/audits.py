@@ -6,6 +6,7 @@ kept. An audit linked to a published record appears on the record's page.
 """
 
 import hashlib
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,7 +20,9 @@ from .. import fairness
 from ..models import Audit, Record
 from .records import EDIT
 
-__all__ = ["audit_file", "audits_for", "latest_public", "visible_to"]
+__all__ = ["audit_decisions", "audit_file", "audits_for", "latest_public", "visible_to"]
+
+log = logging.getLogger(__name__)
 
 
 def visible_to(user: Any) -> Any:
@@ -83,4 +86,31 @@ def audit_file(
             target=made,
             data={"rows": results["rows"], "flagged": results["flagged"]},
         )
+    return made
+
+
+def audit_decisions(
+    record_slug: str, *, title: str, source: str, decisions: fairness.Decisions, note: str = ""
+) -> Audit | None:
+    """Audit decisions another module hands over (a Kita round, a lottery) in its own
+    transaction and show the report on the register record ``record_slug``; ``None`` when
+    the city keeps no such record. ``note`` says how to read the figures (German)."""
+    record = Record.objects.select_related("office").filter(slug=record_slug).first()
+    if record is None:
+        log.info("no register record %s: decisions not audited", record_slug)
+        return None
+    results = fairness.audit(decisions) | {"note": note}
+    made = Audit.objects.create(
+        title=title[:200],
+        office=record.office,
+        record=record,
+        source=source,
+        results=results,
+        flagged=results["flagged"],
+    )
+    audit_trail.record(
+        "rathaus.register.audit.made",
+        target=made,
+        data={"rows": results["rows"], "flagged": results["flagged"], "source": source},
+    )
     return made
