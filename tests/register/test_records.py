@@ -105,7 +105,7 @@ def test_the_document_holds_exactly_the_public_fields(steward, office):
         *("register", "slug", "version", "published", "reason", "office", "name", "summary"),
         *("contact_email", "phase", "decision_role", "supplier", "easy_language", "purpose"),
         *("how_it_works", "data_used", "excluded_data", "human_oversight", "appeal", "risks"),
-        *("mitigations", "procurement", "code_paths", "test_paths"),
+        *("mitigations", "procurement", "code_paths", "test_paths", "procurement_checklist"),
     }
     assert steward.email not in version.document and "Dana Daten" not in version.document
     assert version.document == json.dumps(

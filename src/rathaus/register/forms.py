@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.core.forms import TextField, reject_control_characters
 from rathaus.offices.models import Office
 
+from . import procurement
 from .models import Record
 
-__all__ = ["AuditForm", "RecordForm", "SearchForm"]
+__all__ = ["AuditForm", "ProcurementForm", "RecordForm", "SearchForm"]
 
 # Addresses of the register's own pages below /algorithmen/.
 RESERVED = {"verwalten", "pruefungen"}
@@ -207,3 +208,40 @@ class AuditForm(forms.Form):
         if office and record and record.office_id != office.pk:
             self.add_error("record", _("Der Eintrag gehört zu einer anderen Dienststelle."))
         return data
+
+
+class ProcurementForm(forms.Form):
+    """The procurement checklist: a state and the evidence for every criterion."""
+
+    reason = RecordForm.base_fields["reason"]
+
+    def __init__(self, *args, record: Record, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = procurement.rows(record.procurement_checklist or {})
+        for row in self.rows:
+            self.fields[f"{row['key']}_state"] = forms.ChoiceField(
+                label=row["question"],
+                choices=list(procurement.STATES.items()),
+                initial=row["state"],
+            )
+            self.fields[f"{row['key']}_evidence"] = TextField(
+                label=_("Nachweis"),
+                help_text=_("z. B. Prüfbericht, Messprotokoll, Vertragsklausel"),
+                required=False,
+                max_length=500,
+                initial=row["evidence"],
+            )
+        self.fields["reason"].required = record.current_id is not None
+        self.fields["reason"].error_messages["required"] = _(
+            "Bitte geben Sie an, was sich geändert hat und warum."
+        )
+        self.order_fields([*(name for name in self.fields if name != "reason"), "reason"])
+
+    def checklist(self) -> dict:
+        return {
+            row["key"]: {
+                "state": self.cleaned_data[f"{row['key']}_state"],
+                "evidence": self.cleaned_data[f"{row['key']}_evidence"],
+            }
+            for row in self.rows
+        }

@@ -55,6 +55,8 @@ class Record(models.Model):
         help_text=_("„Eigenentwicklung“ oder der Name des Anbieters."),
     )
     procurement = models.TextField(_("Beschaffung"), max_length=4000, blank=True)
+    # {criterion: {"state": …, "evidence": …}} for the criteria of ``procurement.CRITERIA``.
+    procurement_checklist = models.JSONField(_("Beschaffungs-Checkliste"), default=dict, blank=True)
     code_paths = models.TextField(
         _("Quellcode"),
         max_length=2000,

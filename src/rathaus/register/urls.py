@@ -9,6 +9,11 @@ urlpatterns = [
     path("algorithmen/verwalten/", views.staff, name="staff"),
     path("algorithmen/verwalten/neu/", views.edit, name="create"),
     path("algorithmen/verwalten/<slug:slug>/", views.edit, name="edit"),
+    path(
+        "algorithmen/verwalten/<slug:slug>/beschaffung/",
+        views.procurement,
+        name="procurement",
+    ),
     path("algorithmen/pruefungen/", views.audits, name="audits"),
     path("algorithmen/pruefungen/neu/", views.audit_new, name="audit_new"),
     path("algorithmen/pruefungen/<int:pk>/", views.audit_staff, name="audit"),

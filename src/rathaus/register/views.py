@@ -17,9 +17,10 @@ from rathaus.core.uploads import check_size
 from rathaus.language import translations
 from rathaus.offices.models import Office
 
+from . import procurement as checklist
 from . import services
 from .fairness import AuditError, describe
-from .forms import AuditForm, RecordForm, SearchForm
+from .forms import AuditForm, ProcurementForm, RecordForm, SearchForm
 from .models import Audit, Record, Version
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "edit",
     "history",
     "index",
+    "procurement",
     "record",
     "staff",
     "version_file",
@@ -85,6 +87,7 @@ def record(request: HttpRequest, slug: str) -> HttpResponse:
             "standing": ledger.standing(entry.current.sha256),
             "can_edit": policy.can(request.user, services.EDIT, entry.office_id),
             "audit": services.latest_public(entry),
+            "checklist": checklist.rows(entry.procurement_checklist or {}),
         },
     )
 
@@ -108,6 +111,33 @@ def version_file(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     response = HttpResponse(version.document.encode(), content_type="application/json")
     response["Content-Disposition"] = f'inline; filename="{slug}-fassung-{number}.json"'
     return response
+
+
+@policy.staff_required(services.EDIT)
+def procurement(request: HttpRequest, slug: str) -> HttpResponse:
+    """The record's procurement checklist; saving a published record publishes it."""
+    entry = get_object_or_404(Record, slug=slug)
+    if not policy.can(request.user, services.EDIT, entry.office_id):
+        raise PermissionDenied(services.EDIT)
+    form = ProcurementForm(posted(request), record=entry)
+    if form.is_bound and form.is_valid():
+        entry.procurement_checklist = form.checklist()
+        try:
+            version = services.save(entry, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Fassung %(n)s ist veröffentlicht und im Transparenzlog eingetragen.")
+                % {"n": version.number}
+                if version
+                else _("Die Checkliste ist gespeichert."),
+            )
+            return redirect("register:edit", entry.slug)
+    return _private(
+        render(request, "register/staff/procurement.html", {"form": form, "record": entry})
+    )
 
 
 def _private(response: HttpResponse) -> HttpResponse:

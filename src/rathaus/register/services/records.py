@@ -27,6 +27,7 @@ from rathaus import ledger
 from rathaus.accounts import policy
 from rathaus.core import audit
 
+from .. import procurement
 from ..models import Record, Version
 
 __all__ = [
@@ -111,6 +112,10 @@ def document(record: Record, *, number: int, reason: str, published_at: Any) -> 
         body[name] = getattr(record, name)
     for name in LIST_FIELDS:
         body[name] = _lines(getattr(record, name))
+    body["procurement_checklist"] = {
+        row["key"]: {"state": row["state"], "evidence": row["evidence"]}
+        for row in procurement.rows(record.procurement_checklist or {})
+    }
     return body
 
 
@@ -151,7 +156,10 @@ def save(record: Record, *, by: Any, reason: str = "") -> Version | None:
         return publish(record, by=by, reason=reason)
 
 
-_AUDITED = ("name", "summary", "office", "phase", "decision_role", "supplier", *TEXT_FIELDS)
+_AUDITED = (
+    *("name", "summary", "office", "phase", "decision_role", "supplier"),
+    *(*TEXT_FIELDS, "procurement_checklist"),
+)
 
 
 def publish(record: Record, *, by: Any, reason: str) -> Version | None:
@@ -230,6 +238,12 @@ def _marked(old: str, new: str) -> SafeString:
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, dict):  # the procurement checklist: one line per criterion
+        return "\n".join(
+            f"{row['question']}: {row['state_label']}"
+            + (f" – {row['evidence']}" if row["evidence"] else "")
+            for row in procurement.rows(value)
+        )
     return "\n".join(value) if isinstance(value, list) else str(value or "")
 
 
@@ -247,7 +261,7 @@ def changes(older: Version | None, newer: Version) -> list[Change]:
 
 
 def _labels() -> dict[str, str]:
-    names = (*FACT_FIELDS, "easy_language", *TEXT_FIELDS, *LIST_FIELDS)
+    names = (*FACT_FIELDS, "easy_language", *TEXT_FIELDS, "procurement_checklist", *LIST_FIELDS)
     return {name: str(Record._meta.get_field(name).verbose_name) for name in names}
 
 
