@@ -84,3 +84,13 @@ def test_the_staff_list_shows_only_the_records_of_ones_offices(steward_client, d
     listing = steward_client.get("/algorithmen/verwalten/").content.decode()
     assert draft.name in listing
     assert "Kita-Platzvergabe" not in listing  # the Jugendamt's record (demo)
+
+
+def test_a_record_cannot_be_moved_into_ones_own_office(draft, other_steward):
+    """The steward of another office takes the record over by naming their own office."""
+    from rathaus.offices.models import Office
+
+    draft.office = Office.objects.get(slug="umweltamt")
+    with pytest.raises(PermissionDenied):
+        services.save(draft, by=other_steward)
+    assert Record.objects.get(pk=draft.pk).office.slug == "amt-fuer-wohnungswesen"

@@ -31,6 +31,8 @@ from .. import procurement
 from ..models import Record, Version
 
 __all__ = [
+    "EDIT",
+    "FIRST_PUBLICATION",
     "TEXT_FIELDS",
     "Change",
     "changes",
@@ -142,6 +144,8 @@ def save(record: Record, *, by: Any, reason: str = "") -> Version | None:
     with transaction.atomic():
         # The row stays locked until commit: two editors saving at once get one version each.
         stored = Record.objects.select_for_update().get(pk=record.pk) if record.pk else None
+        if stored is not None:
+            _require(by, stored)  # moving a record needs both offices
         before = audit.snapshot(stored, _AUDITED) if stored else {}
         record.full_clean()
         record.save()
