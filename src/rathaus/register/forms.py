@@ -30,7 +30,7 @@ class SearchForm(forms.Form):
         to_field_name="slug",
     )
     stand = forms.ChoiceField(
-        label=_("Stand"), required=False, choices=[("", _("alle")), *Record.Phase.choices]
+        label=_("Status"), required=False, choices=[("", _("alle")), *Record.Phase.choices]
     )
     rolle = forms.ChoiceField(
         label=_("Rolle in der Entscheidung"),

@@ -36,7 +36,7 @@ class Record(models.Model):
         _("Kontakt (Funktionspostfach)"),
         help_text=_("Ein Postfach der Dienststelle, keine persönliche Adresse."),
     )
-    phase = models.CharField(_("Stand"), max_length=20, choices=Phase.choices)
+    phase = models.CharField(_("Status"), max_length=20, choices=Phase.choices)
     decision_role = models.CharField(
         _("Rolle in der Entscheidung"), max_length=20, choices=DecisionRole.choices
     )
