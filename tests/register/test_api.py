@@ -32,6 +32,7 @@ def test_the_api_answers_nonsense_in_english(db, client):
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["parameter"] == "limit"
     assert client.get("/api/v1/algorithmen", {"q": "x" * 201}).status_code == 422
+    assert client.get("/api/v1/algorithmen", {"q": "Kita\x00"}).json()["count"] >= 1
 
 
 def test_the_demo_register_is_in_the_api(db, client):

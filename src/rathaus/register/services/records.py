@@ -75,6 +75,8 @@ def search(
     """Published records matching every word of ``query`` in name, summary, purpose, office
     or supplier, optionally of one office, phase or decision role."""
     records = published()
+    # Control characters (a NUL breaks PostgreSQL's text) never match a record: dropped.
+    query = "".join(char if char.isprintable() else " " for char in query)
     for word in query.split()[:10]:
         records = records.filter(
             Q(name__icontains=word)
