@@ -23,6 +23,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # Lets a control run switch a concurrency guard off (rathaus.core.locking.guard_enabled);
 # the servers the tests start inherit it.
 os.environ["RATHAUS_TESTING"] = "1"
+# The green-IT meter writes only when a test asks (a write at a random moment would change
+# the queries a test counts); the servers the tests start inherit it.
+os.environ["RESOURCE_FLUSH_SECONDS"] = "off"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -81,6 +84,11 @@ def _fresh_cache_and_vocabulary():
     programs_booking.forget_sold_out()
     yield
     catalog_search.invalidate()
+
+
+@pytest.fixture(autouse=True)
+def _resource_meter_writes_only_when_asked(settings):
+    settings.RATHAUS = {**settings.RATHAUS, "RESOURCE_FLUSH_SECONDS": None}
 
 
 @pytest.fixture(autouse=True)

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "rathaus.appointments",
     "rathaus.programs",
     "rathaus.kita",
+    "rathaus.monitor",  # after the modules that report figures, before the open data build
     "rathaus.opendata",  # before the ledger: its demo releases are sequenced with the rest
     "rathaus.ledger",
     "rathaus.language",
@@ -109,6 +110,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "rathaus.core.middleware.RequestObservationMiddleware",  # first: times and logs it all
+    "rathaus.monitor.metering.ResourceMeterMiddleware",  # CPU and DB time (green-IT account)
     "rathaus.core.middleware.SecurityHeadersMiddleware",
     "rathaus.core.middleware.PageMethodsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -469,4 +471,28 @@ RATHAUS = {
     # Where the published source code is read, e.g. https://code.example/rathaus/-/blob/main
     # (the algorithm register links each record's code and tests there; empty: paths only).
     "SOURCE_URL": os.environ.get("SOURCE_URL", ""),
+    # The green-IT account (docs/monitor.md): how often each process writes the CPU and
+    # database time it measured, and the figures that turn them into energy and CO₂.
+    # ("off": only when asked, as in tests).
+    "RESOURCE_FLUSH_SECONDS": (
+        None
+        if os.environ.get("RESOURCE_FLUSH_SECONDS") == "off"
+        else float(os.environ.get("RESOURCE_FLUSH_SECONDS", "60"))
+    ),
+    "GREEN_IT": {
+        # Electrical power of one fully busy CPU core of the app servers, in watts.
+        "CPU_WATTS": float(os.environ.get("GREEN_CPU_WATTS", "12")),
+        # The database server's power per second of query time, in watts (not counted on
+        # SQLite: its work is already in the app servers' CPU time).
+        "DB_WATTS": float(os.environ.get("GREEN_DB_WATTS", "12")),
+        # Power usage effectiveness of the data centre (cooling, power supply).
+        "PUE": float(os.environ.get("GREEN_PUE", "1.5")),
+        # Share of renewable power in the electricity bought, 0 to 1, and its CO₂ factor.
+        "RENEWABLE_SHARE": float(os.environ.get("GREEN_RENEWABLE_SHARE", "0.54")),
+        "GRAMS_CO2_PER_KWH": float(os.environ.get("GREEN_GRAMS_CO2_PER_KWH", "363")),
+        # A standard letter's postage (Deutsche Post, Standardbrief from 1 Jan 2025), and
+        # the weight of one A4 sheet of 80 g/m² paper.
+        "POSTAGE_EUR": os.environ.get("GREEN_POSTAGE_EUR", "0.95"),
+        "SHEET_GRAMS": float(os.environ.get("GREEN_SHEET_GRAMS", "5")),
+    },
 }

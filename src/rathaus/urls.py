@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("rathaus.ledger.urls")),
     path("", include("rathaus.opendata.urls")),
     path("", include("rathaus.register.urls")),
+    path("", include("rathaus.monitor.urls")),
     path("", include("rathaus.language.urls")),
     path("api/v1/", api.urls),
     path("verwaltung/", admin.site.urls),

@@ -80,6 +80,8 @@ REFLOW_PAGES = [
     "/algorithmen/",
     "/algorithmen/offene-daten-geheimhaltung/",
     "/algorithmen/offene-daten-geheimhaltung/aenderungen/",
+    "/digitalmonitor/",
+    "/digitalmonitor/green-it/",
 ]
 
 

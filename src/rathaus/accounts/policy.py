@@ -54,6 +54,8 @@ ACTIONS: dict[str, set[str]] = {
     "kita.assist": {Role.KITA_PLANNER, Role.CASEWORKER, Role.TEAM_LEAD},
     # Office-scoped: the records of the algorithms an office answers for.
     "register.edit": {Role.DATA_STEWARD, Role.ADMINISTRATOR},
+    # The progress monitor: the committee's targets, the green-IT account's assumptions.
+    "monitor.edit": {Role.DATA_STEWARD, Role.ADMINISTRATOR},
 }
 
 # Scopes other than offices (a programme provider, a Kita's Träger): the module that owns

@@ -12,7 +12,7 @@ class ApplicationsConfig(AppConfig):
         from rathaus.accounts.services import privacy as account_privacy
         from rathaus.core import navigation
 
-        from . import open_data  # noqa: F401
+        from . import digital_monitor, open_data  # noqa: F401
         from .services import privacy
 
         account_privacy.register(privacy.DATA_SOURCE)

@@ -15,7 +15,7 @@ class AppointmentsConfig(AppConfig):
         from rathaus.core import navigation
         from rathaus.offices import services as offices
 
-        from . import open_data  # noqa: F401
+        from . import digital_monitor, open_data  # noqa: F401
         from .services import days, privacy
 
         account_privacy.register(privacy.DATA_SOURCE)

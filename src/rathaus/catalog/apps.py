@@ -8,7 +8,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Leistungskatalog")
 
     def ready(self) -> None:
-        from . import open_data  # noqa: F401
+        from . import digital_monitor, open_data  # noqa: F401
 
     def load_demo(self, *, scale: int, log) -> None:
         """Called by ``rathaus demo`` in INSTALLED_APPS order."""

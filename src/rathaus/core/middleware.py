@@ -131,7 +131,7 @@ class RequestObservationMiddleware:
         with request_context(request_id):
             response = self.get_response(request)
             seconds = time.perf_counter() - started
-            route, method = _route(request), _method(request)
+            route, method = route_name(request), _method(request)
             metrics.observe_request(
                 route=route, method=method, status=response.status_code, seconds=seconds
             )
@@ -169,7 +169,7 @@ def _method(request: HttpRequest) -> str:
     return method if method in KNOWN_METHODS else "other"
 
 
-def _route(request: HttpRequest) -> str:
+def route_name(request: HttpRequest) -> str:
     """The URL pattern's name (or pattern) that served the request: a bounded label."""
     match = request.resolver_match
     if match is not None:
