@@ -2,6 +2,7 @@
 
 import io
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -55,19 +56,30 @@ def remember_demo_city() -> None:
     _snapshots[_snapshot_key()] = _copy_tables(connection)
 
 
-def restore_demo_city() -> None:
+def restore_demo_city(files_to: Path | None = None) -> None:
     """The demo city in a transactional test's database, as ``load_demo_city`` leaves it.
 
     Every browser and API-contract test needs the city again after the previous test emptied
     the database. The copy that ``remember_demo_city`` took when the session's database was
     set up is put back (PostgreSQL: COPY; SQLite: the rows); a process without one (another
     day, another files folder) loads the city into an emptied database once and copies it.
+    A test with a files folder of its own passes it as ``files_to``: today's copy of the
+    tables is put back and the files its rows name are copied there.
     """
     from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
     from django.db import connection, transaction
 
     key = _snapshot_key()
+    if files_to is not None and key not in _snapshots:
+        for (folder, day), snapshot in list(_snapshots.items()):
+            if day == key[1]:
+                with transaction.atomic():
+                    _put_back_tables(connection, snapshot)
+                _copy_files(Path(folder), files_to)
+                _snapshots[key] = snapshot
+                ContentType.objects.clear_cache()
+                return
     if (snapshot := _snapshots.get(key)) is None:
         call_command("flush", interactive=False, verbosity=0)
         load_demo_city()
@@ -76,6 +88,21 @@ def restore_demo_city() -> None:
     with transaction.atomic():
         _put_back_tables(connection, snapshot)
     ContentType.objects.clear_cache()
+
+
+def _copy_files(source: Path, files_to: Path) -> None:
+    """The files the restored rows name, from the folder the city was loaded into (other
+    tests write their files there too: only the city's are taken)."""
+    from django.apps import apps
+    from django.db import models
+
+    for model in apps.get_models():
+        fields = [f.name for f in model._meta.get_fields() if isinstance(f, models.FileField)]
+        for field in fields:
+            for name in model._base_manager.exclude(**{field: ""}).values_list(field, flat=True):
+                if name and (source / name).is_file():
+                    (files_to / name).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(source / name, files_to / name)
 
 
 def _copy_tables(connection) -> dict[str, object]:

@@ -29,7 +29,7 @@ from rathaus.appointments.models import Appointment, OfficeService
 from tests.applications.conftest import fill_all_pages, start_application, verified_client
 from tests.appointments.conftest import book, make_office
 from tests.factories import ServiceFactory, StaffFactory, UserFactory
-from tests.support import database_url, load_demo_city
+from tests.support import database_url, restore_demo_city
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -164,8 +164,7 @@ def city(transactional_db, media, mail_dir):
     """The demo city (with its sample cases, decisions and appointments) written to
     ``media``, plus a resident's own online application with an upload, a booking and
     staff: committed, so that pg_dump and SQLite's backup see it."""
-    call_command("flush", interactive=False, verbosity=0)  # files of earlier tests live elsewhere
-    load_demo_city()
+    restore_demo_city(files_to=media)  # the session's city, its files copied to ``media``
     resident = verified_client(UserFactory(email="sicherung@beispiel.de"))
     application = start_application(resident)
     fill_all_pages(resident, application)
