@@ -26,7 +26,9 @@ class TargetForm(forms.ModelForm):
     def __init__(self, *args, share: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.share = share
+        # German decimals ("92,5"): a text field, since a number field refuses the comma.
         self.fields["value"].localize = True
+        self.fields["value"].widget = forms.TextInput(attrs={"inputmode": "decimal"})
         self.fields["value"].widget.is_localized = True
         self.fields["value"].error_messages["required"] = _("Bitte geben Sie das Ziel an.")
         _no_control_characters(self)
