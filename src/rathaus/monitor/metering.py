@@ -3,9 +3,10 @@
 ``ResourceMeterMiddleware`` measures each request: the CPU time of the thread that served
 it (``time.thread_time``) and the time its database queries took (a wrapper around every
 query on the default connection). Sums are kept per process and written as increments
-(``ResourceUse``) at most every ``RESOURCE_FLUSH_SECONDS``, so a request costs no write of
-its own and several processes and hosts add up in the database. What a process had not
-written when it ended is lost (at most that interval); background jobs are not counted.
+(``ResourceUse``, one upsert per request type) at most every ``RESOURCE_FLUSH_SECONDS``, so
+a request costs no write of its own and several processes and hosts add up in the database.
+What a process had not written when it ended is lost (at most that interval); background
+jobs are not counted.
 """
 
 import logging
@@ -16,7 +17,6 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -88,9 +88,11 @@ def flush() -> int:
         taken = dict(_pending)
         _pending.clear()
         _last_flush = time.monotonic()
+    if not taken:
+        return 0
+    rows = [(day, route, int(sums[0]), sums[1], sums[2]) for (day, route), sums in taken.items()]
     try:
-        for (day, route), (requests, cpu, db) in taken.items():
-            _increment(day, route, int(requests), cpu, db)
+        _write(rows)
     except DatabaseError:
         logger.warning("resource use not written, kept for the next try", exc_info=True)
         with _lock:
@@ -99,32 +101,44 @@ def flush() -> int:
                 for index, value in enumerate(sums):
                     mine[index] += value
         return 0
-    return len(taken)
+    return len(rows)
 
 
-def _increment(day, route: str, requests: int, cpu: float, db: float) -> None:
-    """Add to the row in the database itself (``F()``), so that processes writing at the same
-    moment never overwrite each other's sums."""
-    rows = ResourceUse.objects.filter(day=day, route=route)
-    changes = {
-        "requests": F("requests") + requests,
-        "cpu_seconds": F("cpu_seconds") + cpu,
-        "db_seconds": F("db_seconds") + db,
-    }
-    if not guard_enabled("resource-use-increment"):  # control runs only: read, add, write
-        known = rows.first()
-        if known is not None:
-            changes = {
-                "requests": known.requests + requests,
-                "cpu_seconds": known.cpu_seconds + cpu,
-                "db_seconds": known.db_seconds + db,
-            }
-    if rows.update(**changes):
+# One statement per row, all sent at once: a new row is inserted, a known one gets the
+# numbers added by the database itself, so processes writing at the same moment never
+# overwrite each other's sums (PostgreSQL and SQLite both know ON CONFLICT … DO UPDATE).
+UPSERT = (
+    "INSERT INTO {table} (day, route, requests, cpu_seconds, db_seconds) "
+    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (day, route) DO UPDATE SET "
+    "requests = {table}.requests + excluded.requests, "
+    "cpu_seconds = {table}.cpu_seconds + excluded.cpu_seconds, "
+    "db_seconds = {table}.db_seconds + excluded.db_seconds"
+)
+
+
+def _write(rows: list[tuple]) -> None:
+    if not guard_enabled("resource-use-increment"):
+        for row in rows:
+            _read_add_write(*row)
         return
-    try:
-        with transaction.atomic():
-            ResourceUse.objects.create(
-                day=day, route=route, requests=requests, cpu_seconds=cpu, db_seconds=db
-            )
-    except IntegrityError:  # another process created the row in the meantime
-        rows.update(**changes)
+    table = connection.ops.quote_name(ResourceUse._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(UPSERT.format(table=table), rows)
+
+
+def _read_add_write(day, route: str, requests: int, cpu: float, db: float) -> None:
+    """Control runs only: read the row, add in Python, write it back – what loses sums."""
+    known = ResourceUse.objects.filter(day=day, route=route).first()
+    if known is None:
+        try:
+            with transaction.atomic():
+                ResourceUse.objects.create(
+                    day=day, route=route, requests=requests, cpu_seconds=cpu, db_seconds=db
+                )
+        except IntegrityError:  # another process created it: this request's sums are lost
+            pass
+        return
+    known.requests += requests
+    known.cpu_seconds += cpu
+    known.db_seconds += db
+    known.save(update_fields=["requests", "cpu_seconds", "db_seconds"])
