@@ -1,4 +1,5 @@
-"""The figures of the progress monitor, computed from live data whenever they are read.
+"""The figures of the progress monitor, computed from live data (the public page keeps
+them for at most five minutes, ``cached_figures``).
 
 Each registered tally becomes a figure "share done digitally" per month; each registered
 share a figure from its monthly readings plus its value right now; the green-IT account
@@ -80,13 +81,6 @@ class Figure:
     def change(self) -> float | None:
         before = self.year_before
         return None if before is None else self.current.value - before.value
-
-    @property
-    def target_gap(self) -> float | None:
-        """How far the current value is from the target (negative: not reached yet)."""
-        if self.target is None or self.current is None:
-            return None
-        return self.current.value - float(self.target.value)
 
 
 def _shift(month: date, months: int) -> date:
