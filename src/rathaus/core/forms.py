@@ -15,7 +15,13 @@ from django.forms.renderers import TemplatesSetting
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["KernFormRenderer", "TextField", "posted", "reject_control_characters"]
+__all__ = [
+    "KernFormRenderer",
+    "TextField",
+    "posted",
+    "reject_control_characters",
+    "reject_control_characters_in",
+]
 
 # Tab, line feed and carriage return are fine in long text; the rest of C0/C1 is not.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -27,6 +33,13 @@ def reject_control_characters(value: str) -> None:
             _("Der Text enthält unsichtbare Steuerzeichen. Bitte geben Sie ihn erneut ein."),
             code="control_characters",
         )
+
+
+def reject_control_characters_in(form: forms.BaseForm) -> None:
+    """The rule of ``TextField`` for the text fields a ModelForm made from its model."""
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField):
+            field.validators.append(reject_control_characters)
 
 
 def posted(request: HttpRequest) -> QueryDict | None:

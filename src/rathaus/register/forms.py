@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.forms import TextField, reject_control_characters
+from rathaus.core.forms import TextField, reject_control_characters_in
 from rathaus.offices.models import Office
 
 from . import procurement
@@ -116,9 +116,7 @@ class RecordForm(forms.ModelForm):
         if self.instance.current_id:
             self.fields["reason"].required = True
             self.fields["slug"].disabled = True  # its address and log references stay
-        for field in self.fields.values():
-            if isinstance(field, forms.CharField):
-                field.validators.append(reject_control_characters)
+        reject_control_characters_in(self)
         self.fields["reason"].error_messages["required"] = _(
             "Bitte geben Sie an, was sich geändert hat und warum."
         )

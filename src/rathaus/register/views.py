@@ -13,6 +13,7 @@ from rathaus import ledger
 from rathaus.accounts import policy
 from rathaus.core import pdf
 from rathaus.core.forms import posted
+from rathaus.core.http import private
 from rathaus.core.uploads import check_size
 from rathaus.language import translations
 from rathaus.offices.models import Office
@@ -135,14 +136,9 @@ def procurement(request: HttpRequest, slug: str) -> HttpResponse:
                 else _("Die Checkliste ist gespeichert."),
             )
             return redirect("register:edit", entry.slug)
-    return _private(
+    return private(
         render(request, "register/staff/procurement.html", {"form": form, "record": entry})
     )
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "no-store, private"
-    return response
 
 
 @policy.staff_required(services.EDIT)
@@ -150,7 +146,7 @@ def staff(request: HttpRequest) -> HttpResponse:
     """The records of the offices the staff member answers for."""
     offices = policy.offices_for(request.user, services.EDIT)
     records = Record.objects.filter(office_id__in=offices).select_related("office", "current")
-    return _private(render(request, "register/staff/list.html", {"records": records}))
+    return private(render(request, "register/staff/list.html", {"records": records}))
 
 
 @policy.staff_required(services.EDIT)
@@ -183,7 +179,7 @@ def edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             else:
                 messages.success(request, _("Der Eintrag ist gespeichert."))
             return redirect("register:edit", entry.slug)
-    return _private(
+    return private(
         render(
             request,
             "register/staff/edit.html",
@@ -195,7 +191,7 @@ def edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
 @policy.staff_required(services.EDIT)
 def audits(request: HttpRequest) -> HttpResponse:
     """The fairness audits of one's offices, newest first."""
-    return _private(
+    return private(
         render(request, "register/staff/audits.html", {"audits": services.visible_to(request.user)})
     )
 
@@ -229,7 +225,7 @@ def audit_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             return redirect("register:audit", made.pk)
-    return _private(render(request, "register/staff/audit_new.html", {"form": form}))
+    return private(render(request, "register/staff/audit_new.html", {"form": form}))
 
 
 def audit_public(request: HttpRequest, slug: str, pk: int, pdf_file: bool = False):
@@ -247,7 +243,7 @@ def audit_public(request: HttpRequest, slug: str, pk: int, pdf_file: bool = Fals
 def audit_staff(request: HttpRequest, pk: int, pdf_file: bool = False) -> HttpResponse:
     """A report of one's offices (also one that belongs to no record)."""
     found = get_object_or_404(services.visible_to(request.user), pk=pk)
-    return _private(_report(request, found, pdf_file))
+    return private(_report(request, found, pdf_file))
 
 
 def _report(request: HttpRequest, found: Audit, pdf_file: bool) -> HttpResponse:

@@ -20,6 +20,7 @@ from rathaus.accounts import policy
 from rathaus.accounts.services.access_log import log_accesses
 from rathaus.core import pdf
 from rathaus.core.forms import posted
+from rathaus.core.http import private
 
 from ..forms import (
     AssistedRegistrationForm,
@@ -41,9 +42,7 @@ def assisting(view: Callable) -> Callable:
     @policy.staff_required(ASSIST)
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "no-store, private"
-        return response
+        return private(view(request, *args, **kwargs))
 
     return wrapped
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from rathaus.accounts import policy
 from rathaus.accounts.services.access_log import log_accesses
+from rathaus.core.http import private
 
 from ..models import Daycare, FairnessReport, Outcome, Period, Registration, Round, UnitResult
 from ..services import explanations, fairness, registrations, rounds
@@ -30,11 +31,6 @@ from ..services.finder import places_by_daycare
 __all__ = ["daycare", "fairness_report", "home", "round_detail", "run_round"]
 
 MANAGE, ALLOCATE, ASSIST = "kita.manage", "kita.allocate", "kita.assist"
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "no-store, private"
-    return response
 
 
 def _provider_ids(user) -> frozenset[int]:
@@ -53,7 +49,7 @@ def kita_staff(view: Callable) -> Callable:
             return redirect(f"{reverse('accounts:staff_signin')}?{query}")
         if not (_provider_ids(user) or policy.can(user, ALLOCATE) or policy.can(user, ASSIST)):
             raise PermissionDenied(MANAGE)
-        return _private(view(request, *args, **kwargs))
+        return private(view(request, *args, **kwargs))
 
     return wrapped
 
@@ -172,7 +168,7 @@ def fairness_report(request: HttpRequest, period: str, number: int) -> HttpRespo
         raise PermissionDenied("data.steward")
     found = _round(period, number)
     report = get_object_or_404(FairnessReport, round=found)
-    return _private(
+    return private(
         render(
             request,
             "kita/staff/fairness.html",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.accounts import policy
 from rathaus.core.forms import posted
+from rathaus.core.http import private
 
 from ..forms import ApprovalForm, DatasetForm, UploadForm
 from ..models import FILE_FIELDS, Dataset, Release
@@ -20,11 +21,6 @@ from ..tasks import build_pipelines
 __all__ = ["create", "edit", "home", "review"]
 
 STEWARD = "data.steward"
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "no-store, private"
-    return response
 
 
 @policy.staff_required(STEWARD)
@@ -46,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .defer(*FILE_FIELDS)
         .annotate(open_findings=Count("findings", filter=Q(findings__overridden_at__isnull=True)))
     )
-    return _private(
+    return private(
         render(request, "opendata/steward/home.html", {"datasets": datasets, "held": held})
     )
 
@@ -59,7 +55,7 @@ def create(request: HttpRequest) -> HttpResponse:
         dataset = catalogue.save_dataset(form.save(commit=False), by=request.user)
         messages.success(request, _("Der Datensatz ist angelegt. Laden Sie jetzt die Daten hoch."))
         return redirect("opendata:steward_dataset", dataset.slug)
-    return _private(render(request, "opendata/steward/create.html", {"form": form}))
+    return private(render(request, "opendata/steward/create.html", {"form": form}))
 
 
 @policy.staff_required(STEWARD)
@@ -98,7 +94,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return redirect("opendata:steward_dataset", dataset.slug)
     history = dataset.releases.defer(*FILE_FIELDS).annotate(finding_count=Count("findings"))
-    return _private(
+    return private(
         render(
             request,
             "opendata/steward/edit.html",
@@ -153,7 +149,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     sample = (
         islice(releases.json_records(release), 10) if release.state == Release.State.HELD else ()
     )
-    return _private(
+    return private(
         render(
             request,
             "opendata/steward/review.html",

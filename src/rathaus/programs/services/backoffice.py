@@ -11,8 +11,6 @@ booking, cancelling and waiting-list code use – so cancelling an offer in the 
 bookings and cancellations waits for them instead of deadlocking with them.
 """
 
-import csv
-import io
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -26,6 +24,7 @@ from rathaus.accounts import policy
 from rathaus.accounts.models import User
 from rathaus.accounts.services.access_log import log_accesses
 from rathaus.core import audit, ratelimit
+from rathaus.core.spreadsheet import spreadsheet_csv
 
 from ..models import (
     Attendance,
@@ -51,7 +50,6 @@ __all__ = [
     "cancel_booking",
     "cancel_offer",
     "cancel_session",
-    "defuse",
     "log_list_access",
     "managed_offer",
     "managed_offers",
@@ -153,47 +151,32 @@ def log_list_access(viewer: User, offer: Offer, records: Iterable, purpose: str)
     log_accesses(viewer, list(seen.values()), purpose=f"{purpose}: {offer.title}")
 
 
-# A spreadsheet runs a cell that starts like this as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def defuse(value: object) -> str:
-    """The cell as text that Excel and LibreOffice show, never run: a leading ``'``."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def participants_csv(offer: Offer) -> bytes:
-    """The participant list for Excel: UTF-8 with BOM, ``;`` between columns, one row per
-    person taking part."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
-        [
-            _("Buchungscode"),
-            _("Name"),
-            _("Geburtsjahr"),
-            _("Kontaktperson"),
-            _("E-Mail-Adresse"),
-            _("Telefon"),
-            _("Zahlung"),
-        ]
+    """The participant list for Excel, one row per person taking part."""
+    header = (
+        _("Buchungscode"),
+        _("Name"),
+        _("Geburtsjahr"),
+        _("Kontaktperson"),
+        _("E-Mail-Adresse"),
+        _("Telefon"),
+        _("Zahlung"),
     )
-    for person in active_participants(offer):
-        found = person.booking
-        writer.writerow(
-            defuse(value)
-            for value in (
-                found.code,
+    return spreadsheet_csv(
+        header,
+        (
+            (
+                person.booking.code,
                 person.name,
                 person.birth_year or "",
-                found.contact_name,
-                found.email,
-                found.phone,
-                found.get_payment_status_display(),
+                person.booking.contact_name,
+                person.booking.email,
+                person.booking.phone,
+                person.booking.get_payment_status_display(),
             )
-        )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+            for person in active_participants(offer)
+        ),
+    )
 
 
 def record_attendance(

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from rathaus.accounts import policy
 from rathaus.core.channels import Channel
 from rathaus.core.forms import posted
+from rathaus.core.http import private
 from rathaus.core.templatetags.rathaus import euro
 
 from ..forms.backoffice import (
@@ -83,12 +84,6 @@ def _back(found: Offer, anchor: str = "") -> HttpResponse:
     return redirect(reverse("programs:provider_offer", args=[found.slug]) + anchor)
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    """Lists of people are never kept by a browser or a proxy."""
-    response["Cache-Control"] = "no-store, private"
-    return response
-
-
 def home(request: HttpRequest) -> HttpResponse:
     """My providers' offers with their figures; the way to assisted booking."""
     user = request.user
@@ -105,7 +100,7 @@ def home(request: HttpRequest) -> HttpResponse:
         listed = listed.exclude(ends_at__lt=timezone.now())
     listed = list(listed[:300])
     numbers = figures.offer_figures(listed)
-    return _private(
+    return private(
         render(
             request,
             "programs/provider/home.html",
@@ -143,7 +138,7 @@ def offer(request: HttpRequest, found: Offer) -> HttpResponse:
     )
     counts = figures.attendance_counts(found)
     sessions = [(s, counts.get(s.pk)) for s in found.sessions.all()]
-    return _private(
+    return private(
         render(
             request,
             "programs/provider/offer.html",
@@ -170,7 +165,7 @@ def participants_csv(request: HttpRequest, found: Offer) -> HttpResponse:
     )
     day = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="teilnehmende-{found.slug}-{day}.csv"'
-    return _private(response)
+    return private(response)
 
 
 @provider_staff
@@ -179,7 +174,7 @@ def participants_print(request: HttpRequest, found: Offer) -> HttpResponse:
     people = backoffice.active_participants(found)
     backoffice.log_list_access(request.user, found, people, _("Teilnehmendenliste zum Drucken"))
     sessions = [s for s in found.sessions.all() if s.cancelled_at is None]
-    return _private(
+    return private(
         render(
             request,
             "programs/provider/print.html",
@@ -211,7 +206,7 @@ def attendance(request: HttpRequest, found: Offer, session: int) -> HttpResponse
             )
             return _back(found, "#termine")
     backoffice.log_list_access(request.user, found, people, _("Anwesenheitsliste"))
-    return _private(
+    return private(
         render(
             request,
             "programs/provider/attendance.html",
@@ -366,7 +361,7 @@ def booking_action(request: HttpRequest, found: Offer, code: str) -> HttpRespons
             return _back(found)
     backoffice.log_list_access(request.user, found, [chosen], _("Buchung in der Verwaltung"))
     method = payments.provider(chosen.payment_method)
-    return _private(
+    return private(
         render(
             request,
             "programs/provider/booking.html",
@@ -436,7 +431,7 @@ def statement(request: HttpRequest) -> HttpResponse:
                     )
                     status = 200
     context["form"] = form
-    return _private(render(request, "programs/provider/statement.html", context, status=status))
+    return private(render(request, "programs/provider/statement.html", context, status=status))
 
 
 @policy.staff_required(ASSIST)
