@@ -3,6 +3,7 @@
 import io
 import os
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -248,8 +249,10 @@ def app_servers(count: int, *, workers: int = 2, env: dict[str, str] | None = No
                     time.sleep(0.2)
         yield bases
     finally:
+        # SIGQUIT is gunicorn's quick shutdown: every answer the test waited for has come
+        # back, and a graceful stop (SIGTERM) costs seconds per server on a busy machine.
         for process in processes:
-            process.terminate()
+            process.send_signal(signal.SIGQUIT)
         for process in processes:
             process.wait(timeout=20)
 
