@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 KERN_DIR := src/rathaus/core/static/vendor/kern
+LEAFLET_DIR := src/rathaus/core/static/vendor/leaflet
 
-.PHONY: run test test-fast lint format check-migrations openapi messages vendor-kern bench soak browser speech clean
+.PHONY: run test test-fast lint format check-migrations openapi messages vendor-kern vendor-leaflet bench soak browser speech clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -69,6 +70,12 @@ vendor-kern: node_modules/.installed
 	cp -r node_modules/@kern-ux/native/dist/fonts/fira-sans node_modules/@kern-ux/native/dist/fonts/fira-sans.css $(KERN_DIR)/fonts/
 	rm -f $(KERN_DIR)/fonts/fira-sans/*.scss
 	node -p '"@kern-ux/native " + require("./node_modules/@kern-ux/native/package.json").version' > $(KERN_DIR)/VERSION
+
+## Refresh the vendored Leaflet (the Wi-Fi map) from the npm package named in package.json.
+vendor-leaflet: node_modules/.installed
+	rm -rf $(LEAFLET_DIR) && mkdir -p $(LEAFLET_DIR)
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images node_modules/leaflet/LICENSE $(LEAFLET_DIR)/
+	node -p '"leaflet " + require("./node_modules/leaflet/package.json").version' > $(LEAFLET_DIR)/VERSION
 
 ## Benchmarks (not tests): each prints a table with ratios against a baseline.
 ## The benchmarks (PostgreSQL at DATABASE_URL, default rathaus_bench on localhost).

@@ -495,4 +495,15 @@ RATHAUS = {
         "POSTAGE_EUR": os.environ.get("GREEN_POSTAGE_EUR", "0.95"),
         "SHEET_GRAMS": float(os.environ.get("GREEN_SHEET_GRAMS", "5")),
     },
+    # The Wi-Fi map: the city's box (south-west and north-east corner, WGS 84) – places
+    # outside it are refused as a typing error –, the district outlines (a static file;
+    # the default is schematic, a city puts its official GeoJSON there) and, optionally,
+    # a tile server such as OpenStreetMap's ("https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    # with "© OpenStreetMap-Mitwirkende"). Without tiles the map needs no other server.
+    "MAP": {
+        "BOUNDS": ((51.12, 6.67), (51.36, 6.95)),
+        "OUTLINES": os.environ.get("MAP_OUTLINES", "offices/stadtbezirke-schematisch.geojson"),
+        "TILES": os.environ.get("MAP_TILES", ""),
+        "TILES_ATTRIBUTION": os.environ.get("MAP_TILES_ATTRIBUTION", ""),
+    },
 }

@@ -82,6 +82,7 @@ REFLOW_PAGES = [
     "/algorithmen/offene-daten-geheimhaltung/aenderungen/",
     "/digitalmonitor/",
     "/digitalmonitor/green-it/",
+    "/digitalmonitor/wlan/",
 ]
 
 

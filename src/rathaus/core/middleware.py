@@ -56,12 +56,20 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
-def _csp_header(secure: bool, framed: bool = False) -> str:
+def _csp_header(secure: bool, framed: bool = False, images: str = "") -> str:
     policy = CSP | ({"frame-ancestors": "'self'"} if framed else {})
+    if images:
+        policy["img-src"] = f"{CSP['img-src']} {images}"
     parts = [f"{name} {value}" for name, value in policy.items()]
     if secure:
         parts.append("upgrade-insecure-requests")
     return "; ".join(parts)
+
+
+def allow_images_from(response: HttpResponse, request: HttpRequest, origin: str) -> None:
+    """The page may also load images from ``origin`` (a configured map tile server)."""
+    secure = request.is_secure() or settings.HTTPS
+    response.headers["Content-Security-Policy"] = _csp_header(secure, images=origin)
 
 
 class SecurityHeadersMiddleware:

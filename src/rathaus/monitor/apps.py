@@ -29,8 +29,8 @@ class MonitorConfig(AppConfig):
         )
 
     def load_demo(self, *, scale: int, log) -> None:
-        """Called by ``rathaus demo``: the paper assumptions, the committee's targets and the
-        first reading of each share."""
+        """Called by ``rathaus demo``: the paper assumptions, the committee's targets, the
+        Wi-Fi places and the first reading of each share."""
         from .demo import load
 
-        load(log=log)
+        load(scale=scale, log=log)

@@ -127,3 +127,79 @@ class ResourceUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.route}"
+
+
+class WifiPlace(models.Model):
+    """A public place where the city offers, builds or plans free Wi-Fi (Freifunk)."""
+
+    class Kind(models.TextChoices):
+        BUILDING = "gebaeude", _("Öffentliches Gebäude")
+        SCHOOL = "schule", _("Schule")
+        SPORTS = "sport", _("Sportstätte")
+        SQUARE = "platz", _("Platz oder Park")
+        STOP = "haltestelle", _("Haltestelle")
+
+    class Status(models.TextChoices):
+        PLANNED = "geplant", _("Geplant")
+        BUILDING = "im-aufbau", _("Im Aufbau")
+        ACTIVE = "aktiv", _("In Betrieb")
+
+    name = models.CharField(_("Name des Ortes"), max_length=150)
+    kind = models.CharField(_("Art des Ortes"), max_length=20, choices=Kind.choices)
+    quarter = models.ForeignKey(
+        "offices.Quarter",
+        verbose_name=_("Stadtteil"),
+        on_delete=models.PROTECT,
+        related_name="wifi_places",
+    )
+    address = models.CharField(_("Anschrift"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("Breitengrad"), max_digits=8, decimal_places=5)
+    longitude = models.DecimalField(_("Längengrad"), max_digits=8, decimal_places=5)
+    status = models.CharField(_("Ausbaustand"), max_length=20, choices=Status.choices)
+    access_points = models.PositiveSmallIntegerField(
+        _("Zugangspunkte"),
+        default=0,
+        validators=[MaxValueValidator(500)],
+        help_text=_("Router, die an diesem Ort freies WLAN senden."),
+    )
+    registered_on = models.DateField(
+        _("Aufgenommen am"), help_text=_("Seit wann der Ort im Ausbauplan steht.")
+    )
+    active_since = models.DateField(_("In Betrieb seit"), null=True, blank=True)
+    note = models.TextField(_("Hinweis"), blank=True, max_length=1000)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("WLAN-Ort")
+        verbose_name_plural = _("WLAN-Orte")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="aktiv")
+                | models.Q(access_points__gte=1, active_since__isnull=False),
+                name="wifi_active_has_access_points",
+                violation_error_message=_(
+                    "Ein Ort in Betrieb braucht mindestens einen Zugangspunkt und das Datum "
+                    "der Inbetriebnahme."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(active_since__isnull=True)
+                | models.Q(active_since__gte=models.F("registered_on")),
+                name="wifi_active_after_registered",
+                violation_error_message=_(
+                    "Die Inbetriebnahme kann nicht vor der Aufnahme in den Plan liegen."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return self.name

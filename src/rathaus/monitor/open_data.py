@@ -1,9 +1,9 @@
-"""The monitor's two open data sets: every figure per month ("digitalmonitor") and the
-green-IT account per month ("green-it-konto").
+"""The monitor's open data sets: every figure per month ("digitalmonitor"), the green-IT
+account per month ("green-it-konto") and the Wi-Fi register ("freifunk-zugangspunkte").
 
-Registered from ``MonitorConfig.ready``. Both hold citywide monthly totals without any
-attribute of a person (no district, age or service), so no count needs protecting
-(``disclosure="none"``). Only months that have ended are published.
+Registered from ``MonitorConfig.ready``. The first two hold citywide monthly totals without
+any attribute of a person (no district, age or service), the third public places, so no
+count needs protecting (``disclosure="none"``). Only months that have ended are published.
 """
 
 from datetime import date
@@ -12,9 +12,10 @@ from django.conf import settings
 
 from rathaus.opendata import Column, Pipeline, register_pipeline
 
-from .services import figures, green, month_starts
+from .models import WifiPlace
+from .services import figures, green, month_starts, wifi
 
-__all__ = ["FIGURES", "GREEN_IT", "MONTHS", "figure_rows", "green_it_rows"]
+__all__ = ["FIGURES", "GREEN_IT", "MONTHS", "WIFI", "figure_rows", "green_it_rows", "wifi_rows"]
 
 MONTHS = 24
 PUBLISHER = "Amt für Digitalisierung und Informationstechnik"
@@ -79,6 +80,10 @@ def green_it_rows() -> list[dict]:
             }
         )
     return rows
+
+
+def wifi_rows() -> list[dict]:
+    return wifi.rows(WifiPlace.objects.all())
 
 
 FIGURES = register_pipeline(
@@ -158,5 +163,44 @@ GREEN_IT = register_pipeline(
         keywords=("Green IT", "Papierlos", "Energie", "Nachhaltigkeit"),
         frequency="MONTHLY",
         disclosure="none",
+    )
+)
+
+WIFI = register_pipeline(
+    Pipeline(
+        key=wifi.OPEN_DATA,
+        title="Freies WLAN (Freifunk) an öffentlichen Orten",
+        description=(
+            "Alle öffentlichen Orte im Ausbauplan für freies WLAN nach dem Freifunk-Standard – "
+            "Verwaltungsgebäude, Schulen, Sportstätten, Plätze und Haltestellen – mit Lage, "
+            "Ausbaustand (geplant, im Aufbau, in Betrieb), Zahl der Zugangspunkte und den Tagen "
+            "der Aufnahme in den Plan und der Inbetriebnahme. Das Amt für Digitalisierung pflegt "
+            "das Verzeichnis; die Karte steht unter /digitalmonitor/wlan/. Keine Angaben über "
+            "Personen."
+        ),
+        publisher=PUBLISHER,
+        publisher_email=PUBLISHER_EMAIL,
+        columns=(
+            Column("standort_id", "string", "Kennung"),
+            Column("ort", "string", "Ort"),
+            Column("art", "string", "Art des Ortes"),
+            Column("anschrift", "string", "Anschrift"),
+            Column("stadtteil", "string", "Stadtteil"),
+            Column("stadtbezirk", "string", "Stadtbezirk"),
+            Column("breitengrad", "number", "Breitengrad", "WGS 84.", "Grad"),
+            Column("laengengrad", "number", "Längengrad", "WGS 84.", "Grad"),
+            Column("status", "string", "Ausbaustand", "Geplant, Im Aufbau oder In Betrieb."),
+            Column("zugangspunkte", "integer", "Zugangspunkte", unit="Router"),
+            Column("aufgenommen_am", "date", "Aufgenommen am", "Tag der Aufnahme in den Plan."),
+            Column("in_betrieb_seit", "date", "In Betrieb seit", "Leer, solange nicht in Betrieb."),
+        ),
+        rows=wifi_rows,
+        public_columns={"anschrift": "Anschriften öffentlicher Orte, keine Wohnanschriften"},
+        dimensions=("standort_id",),
+        themes=("TECH", "REGI"),
+        keywords=("Freifunk", "WLAN", "Internet", "Digitalisierung", "Geodaten"),
+        frequency="IRREG",
+        disclosure="none",
+        coordinates=("breitengrad", "laengengrad"),
     )
 )

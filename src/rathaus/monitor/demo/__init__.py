@@ -1,13 +1,17 @@
 """The monitor's demo: the paper assumptions of the green-IT account, the committee's
-targets (a demo decision) and the first reading of each share. The figures themselves come
-from the other modules' demo data, as they would from real cases."""
+targets (a demo decision), the Wi-Fi register's places and the first reading of each share.
+The figures themselves come from the other modules' demo data, as they would from real
+cases."""
 
 import json
 from decimal import Decimal
 from pathlib import Path
 
+from django.utils import timezone
+
 from ..models import PaperAssumption, Target
 from ..services import take_readings
+from . import wifi
 
 ASSUMPTIONS = Path(__file__).with_name("assumptions.json")
 DECISION = "Demo: Beschluss des Ausschusses für Digitalisierung und Netzpolitik vom 12.03.2026"
@@ -19,10 +23,11 @@ TARGETS = {
     "termine": (70, 2030),
     "buchungen": (85, 2030),
     "kita-anmeldungen": (95, 2030),
+    "wlan": (100, 2030),
 }
 
 
-def load(*, log) -> None:
+def load(*, scale: int = 1, log) -> None:
     entries = json.loads(ASSUMPTIONS.read_text(encoding="utf-8"))
     for entry in entries:
         PaperAssumption.objects.update_or_create(
@@ -32,5 +37,9 @@ def load(*, log) -> None:
         Target.objects.update_or_create(
             figure=figure, defaults={"value": Decimal(value), "year": year, "basis": DECISION}
         )
+    places = wifi.load(timezone.localdate(), scale=scale)
     take_readings()
-    log(f"  Digitalmonitor: {len(entries)} Papier-Annahmen, {len(TARGETS)} Ziele")
+    log(
+        f"  Digitalmonitor: {len(entries)} Papier-Annahmen, {len(TARGETS)} Ziele, "
+        f"{places} WLAN-Orte"
+    )

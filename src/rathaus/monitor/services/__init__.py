@@ -1,7 +1,7 @@
-"""The monitor's operations: the figures (``progress``), the green-IT account (``green``)
-and what staff change (``targets``)."""
+"""The monitor's operations: the figures (``progress``), the green-IT account (``green``),
+the Wi-Fi register (``wifi``) and what staff change (``targets``)."""
 
-from . import green
+from . import green, wifi
 from .progress import (
     PAPER,
     Figure,
@@ -26,4 +26,5 @@ __all__ = [
     "save_assumption",
     "set_target",
     "take_readings",
+    "wifi",
 ]

@@ -3,7 +3,8 @@ them for at most five minutes, ``cached_figures``).
 
 Each registered tally becomes a figure "share done digitally" per month; each registered
 share a figure from its monthly readings plus its value right now; the green-IT account
-adds the paper saved. The committee's targets are joined by the figure's key.
+adds the paper saved, the Wi-Fi register the share of public places with free Wi-Fi. The
+committee's targets are joined by the figure's key.
 """
 
 from collections import defaultdict
@@ -12,12 +13,13 @@ from datetime import date
 
 from django.core.cache import cache
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..figures import all_shares, all_tallies, start_of
 from ..models import Reading, Target
-from . import green
+from . import green, wifi
 
 __all__ = [
     "PAPER",
@@ -59,6 +61,7 @@ class Figure:
     points: list[Point]
     is_share: bool = True
     open_data: str = ""
+    page: str = ""  # a page of the monitor with more on this figure
     target: Target | None = None
     # Median days from submission to decision per month, where the tally knows them.
     durations: list[tuple[date, float, int]] = field(default_factory=list)
@@ -130,6 +133,16 @@ def figures(months: int = 13) -> list[Figure]:
             [Point(month, saved.get(month, 0)) for month in starts],
             is_share=False,
             open_data="green-it-konto",
+        )
+    )
+    result.append(
+        Figure(
+            wifi.FIGURE,
+            wifi.TITLE,
+            wifi.DESCRIPTION,
+            [Point(*row) for row in wifi.monthly_share(starts)],
+            open_data=wifi.OPEN_DATA,
+            page=reverse("monitor:wifi"),
         )
     )
     for figure in result:

@@ -2314,64 +2314,6 @@ def _toiletten(today: date, scale: int) -> External:
     )
 
 
-WIFI_PLACES = (
-    "Bürgerbüro", "Stadtbücherei", "Jugendfreizeiteinrichtung", "Begegnungsstätte zentrum plus",
-    "Marktplatz", "Stadtbahnhaltestelle", "Hallenbad", "Stadtteilpark", "Sporthalle",
-    "Familienzentrum", "Bahnhofsvorplatz", "Seniorentreff", "Volkshochschule, Außenstelle",
-    "Bezirksverwaltungsstelle", "Kulturzentrum",
-)  # fmt: skip
-
-
-def _freifunk(today: date, scale: int) -> External:
-    slug = "freifunk-zugangspunkte"
-    rng = _rng(slug)
-    places, used = [], set()
-    while len(places) < 120 * scale:
-        q = _pick_quarter(rng, lambda q: q.population**0.7)
-        kind = rng.choice(WIFI_PLACES)
-        name = f"{kind} {q.name}"
-        if name in used:
-            copies = sum(1 for u in used if u.startswith(name))
-            name = f"{name} ({copies + 1})"
-        used.add(name)
-        since = today - timedelta(days=int(1_800 * rng.random() ** 1.2) + 5)
-        places.append(
-            _Place(
-                row={
-                    "standort_id": f"FF-{len(places) + 1:04d}",
-                    "ort": name,
-                    **_area(q),
-                    "zugangspunkte": rng.choice((1, 1, 2, 2, 3, 4, 6)),
-                    "in_betrieb_seit": since,
-                },
-                geometry=_point(rng, q.latitude, q.longitude),
-                since=since,
-            )
-        )
-    dates = [issued for issued, _ in _cuts(today, lag=10)]
-    return _dataset(
-        slug,
-        "Freifunk-Zugangspunkte an öffentlichen Orten",
-        "Orte, an denen die Stadt gemeinsam mit der Freifunk-Initiative freies WLAN anbietet, "
-        "mit der Zahl der Zugangspunkte (Router) und dem Tag der Inbetriebnahme.",
-        DIGITAL,
-        themes=("TECH", "REGI"),
-        keywords=("Freifunk", "WLAN", "Internet", "Digitalisierung", "Geodaten"),
-        frequency="QUARTERLY",
-        columns=(
-            _text("standort_id", "Kennung"),
-            _text("ort", "Ort"),
-            STADTTEIL,
-            STADTBEZIRK,
-            _count("zugangspunkte", "Anzahl Zugangspunkte", unit="Router"),
-            Column("in_betrieb_seit", "date", "In Betrieb seit"),
-        ),
-        releases=_lists(places, dates, "freifunk"),
-        licence=CC_BY,
-        temporal=None,
-    )
-
-
 def _ladesaeulen(today: date, scale: int) -> External:
     slug = "ladesaeulen-elektromobilitaet"
     rng = _rng(slug)
@@ -3141,7 +3083,6 @@ BUILDERS: tuple[Callable[[date, int], External], ...] = (
     _sportvereine,
     _spielplaetze,
     _toiletten,
-    _freifunk,
     _ladesaeulen,
     _parkhaeuser,
     _friedhoefe,
