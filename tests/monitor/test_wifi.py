@@ -189,8 +189,41 @@ def test_the_database_refuses_an_active_place_without_access_points(bilk):
         _place(bilk, registered_on=date(2026, 3, 1), active_since=date(2026, 2, 1))
 
 
+def _valid_position(position) -> bool:
+    return (
+        len(position) == 2
+        and all(isinstance(n, float | int) for n in position)
+        and -180 <= position[0] <= 180
+        and -90 <= position[1] <= 90
+    )
+
+
+def _signed_area(ring: list[list[float]]) -> float:
+    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in pairwise(ring)) / 2
+
+
+def assert_valid_geojson(collection: dict) -> None:
+    """RFC 7946: a FeatureCollection of Features, positions longitude first, polygons as
+    closed rings of at least four positions, exterior rings counter-clockwise."""
+    assert collection["type"] == "FeatureCollection"
+    for feature in collection["features"]:
+        assert feature["type"] == "Feature" and isinstance(feature["properties"], dict)
+        geometry = feature["geometry"]
+        if geometry["type"] == "Point":
+            assert _valid_position(geometry["coordinates"])
+            continue
+        assert geometry["type"] == "MultiPolygon"
+        for polygon in geometry["coordinates"]:
+            exterior = polygon[0]
+            assert len(exterior) >= 4 and exterior[0] == exterior[-1]
+            assert all(_valid_position(position) for position in exterior)
+            assert _signed_area(exterior) > 0
+
+
 def test_nonsense_filters_show_every_place(client):
-    everything = len(client.get("/digitalmonitor/wlan.geojson").json()["features"])
+    collection = client.get("/digitalmonitor/wlan.geojson").json()
+    assert_valid_geojson(collection)
+    everything = len(collection["features"])
     assert everything == WifiPlace.objects.count() >= 100
     for query in ("status=kaputt", "bezirk=abc", "art=%00", "seite=-3", "bezirk=999"):
         answer = client.get(f"/digitalmonitor/wlan/?{query}")
@@ -260,6 +293,7 @@ def _inside(point: tuple[float, float], ring: list[list[float]]) -> bool:
 
 def test_the_schematic_outlines_hold_each_district_s_quarters_and_are_rebuilt_the_same():
     outlines = json.loads(OUTLINES.read_text(encoding="utf-8"))
+    assert_valid_geojson(outlines)
     shapes = {f["properties"]["nummer"]: f["geometry"] for f in outlines["features"]}
     assert len(shapes) == 10
     quarters = Quarter.objects.exclude(latitude=None).select_related("district")

@@ -11,6 +11,7 @@ from rathaus.offices.models import District, Quarter
 
 from .figures import all_tallies
 from .models import PaperAssumption, Target, WifiPlace
+from .services import wifi
 from .services.wifi import in_city
 
 __all__ = ["AssumptionForm", "TargetForm", "WifiFilterForm", "WifiPlaceForm"]
@@ -120,19 +121,7 @@ class WifiPlaceForm(forms.ModelForm):
 
     class Meta:
         model = WifiPlace
-        fields = [
-            "name",
-            "kind",
-            "quarter",
-            "address",
-            "latitude",
-            "longitude",
-            "status",
-            "access_points",
-            "registered_on",
-            "active_since",
-            "note",
-        ]
+        fields = list(wifi.FIELDS)
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

@@ -22,6 +22,7 @@ from rathaus.offices.models import District
 from ..models import WifiPlace
 
 __all__ = [
+    "FIELDS",
     "FIGURE",
     "OPEN_DATA",
     "Tally",
@@ -42,6 +43,7 @@ DESCRIPTION = gettext_lazy(
     "Anteil der öffentlichen Orte im Ausbauplan – Verwaltungsgebäude, Schulen, Sportstätten, "
     "Plätze und Haltestellen –, an denen freies WLAN nach dem Freifunk-Standard in Betrieb ist."
 )
+# What staff enter about a place (the form's fields, and what the audit trail compares).
 FIELDS = (
     "name",
     "kind",
