@@ -25,7 +25,7 @@ __all__ = [
     "FIELDS",
     "FIGURE",
     "OPEN_DATA",
-    "Tally",
+    "PlaceCount",
     "by_district",
     "by_kind",
     "csv_bytes",
@@ -61,7 +61,7 @@ ACTIVE = WifiPlace.Status.ACTIVE
 
 
 @dataclass(frozen=True)
-class Tally:
+class PlaceCount:
     """Places of one group (a kind of place or a district) by state."""
 
     label: str
@@ -129,8 +129,8 @@ def _tallies(places: QuerySet, group: str) -> list[dict]:
     )
 
 
-def _tally(label: str, row: dict) -> Tally:
-    return Tally(
+def _tally(label: str, row: dict) -> PlaceCount:
+    return PlaceCount(
         label,
         row["places"],
         row["active"],
@@ -140,13 +140,13 @@ def _tally(label: str, row: dict) -> Tally:
     )
 
 
-def by_kind(places: QuerySet) -> list[Tally]:
+def by_kind(places: QuerySet) -> list[PlaceCount]:
     labels = dict(WifiPlace.Kind.choices)
     rows = {row["kind"]: row for row in _tallies(places, "kind")}
     return [_tally(str(labels[kind]), rows[kind]) for kind in labels if kind in rows]
 
 
-def by_district(places: QuerySet) -> list[Tally]:
+def by_district(places: QuerySet) -> list[PlaceCount]:
     names = dict(District.objects.values_list("number", "name"))
     key = "quarter__district__number"
     return [_tally(names[row[key]], row) for row in _tallies(places, key)]
