@@ -26,9 +26,10 @@ run: $(BIN)/.installed speech
 ## one pytest worker per core (each with its own test database and demo city).
 ## Tests go to the workers one by one: the slow ones (browsers, races) come last, and in
 ## xdist's default chunks they all landed on one worker while the other sat idle.
+## The thirty slowest tests are listed at the end, for whoever trims the run next.
 TEST_WORKERS ?= auto
 test: $(BIN)/.installed node_modules/.installed browser speech
-	$(BIN)/pytest -n $(TEST_WORKERS) --maxschedchunk 1
+	$(BIN)/pytest -n $(TEST_WORKERS) --maxschedchunk 1 --durations=30
 
 ## The browser tests drive Debian's Chromium; install it where we may (root with apt).
 browser:

@@ -167,7 +167,7 @@ def wifi_map(request: HttpRequest) -> HttpResponse:
 
 def _origin(template: str) -> str:
     """The scheme and host of a tile address template, e.g. https://tile.example.org."""
-    scheme, _, rest = template.partition("://")
+    scheme, _separator, rest = template.partition("://")
     return f"{scheme}://{rest.split('/', 1)[0].replace('{s}', '*')}"
 
 
