@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "rathaus.appointments",
     "rathaus.programs",
     "rathaus.kita",
+    "rathaus.council",
     "rathaus.monitor",  # after the modules that report figures, before the open data build
     "rathaus.opendata",  # before the ledger: its demo releases are sequenced with the rest
     "rathaus.ledger",
@@ -505,5 +506,16 @@ RATHAUS = {
         "OUTLINES": os.environ.get("MAP_OUTLINES", "offices/stadtbezirke-schematisch.geojson"),
         "TILES": os.environ.get("MAP_TILES", ""),
         "TILES_ATTRIBUTION": os.environ.get("MAP_TILES_ATTRIBUTION", ""),
+    },
+    # The council information system's OParl endpoint (/oparl/v1/): how its System object
+    # names itself and whom app developers write to.
+    "COUNCIL": {
+        "SYSTEM_NAME": os.environ.get(
+            "COUNCIL_SYSTEM_NAME", "Ratsinformationssystem Düsseldorf (Demo)"
+        ),
+        "CONTACT_NAME": os.environ.get("COUNCIL_CONTACT_NAME", "Büro des Rates (Demo)"),
+        "CONTACT_EMAIL": os.environ.get(
+            "COUNCIL_CONTACT_EMAIL", "ratsinfo@demo.duesseldorf.invalid"
+        ),
     },
 }

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("rathaus.appointments.urls")),
     path("", include("rathaus.programs.urls")),
     path("", include("rathaus.kita.urls")),
+    path("", include("rathaus.council.urls")),
     path("", include("rathaus.ledger.urls")),
     path("", include("rathaus.opendata.urls")),
     path("", include("rathaus.register.urls")),

@@ -83,16 +83,26 @@ REFLOW_PAGES = [
     "/digitalmonitor/",
     "/digitalmonitor/green-it/",
     "/digitalmonitor/wlan/",
+    "/ratsinfo/",
+    "/ratsinfo/sitzungen/",
+    "/ratsinfo/vorlagen/",
 ]
 
 
 def test_pages_reflow_at_400_percent_zoom(chromium, live_server, city):
+    from rathaus.council.models import Meeting, Organization, Paper
+
     """WCAG 1.4.10: 1280 px at 400 % is 320 CSS px; nothing may need sideways scrolling.
     (One test for all pages: the demo city is loaded once, not once per page.)"""
     context = chromium.new_context(locale="de-DE", viewport={"width": 320, "height": 640})
     page = context.new_page()
     too_wide = {}
-    for path in REFLOW_PAGES:
+    council = [
+        f"/ratsinfo/gremien/{Organization.objects.first().pk}/",
+        f"/ratsinfo/sitzungen/{Meeting.objects.filter(agenda_items__isnull=False).first().pk}/",
+        f"/ratsinfo/vorlagen/{Paper.objects.filter(consultations__isnull=False).first().pk}/",
+    ]
+    for path in [*REFLOW_PAGES, *council]:
         page.goto(live_server.url + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
