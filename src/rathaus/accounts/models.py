@@ -185,6 +185,7 @@ class Role(models.TextChoices):
     PROGRAM_MANAGER = "program_manager", _("Angebotsverwaltung")
     KITA_MANAGER = "kita_manager", _("Kita-Leitung (Träger)")
     KITA_PLANNER = "kita_planner", _("Kita-Platzvergabe (Jugendamt)")
+    COUNCIL_OFFICE = "council_office", _("Sitzungsdienst (Rat und Ausschüsse)")
 
 
 class StaffRole(models.Model):

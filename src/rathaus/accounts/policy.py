@@ -56,6 +56,8 @@ ACTIONS: dict[str, set[str]] = {
     "register.edit": {Role.DATA_STEWARD, Role.ADMINISTRATOR},
     # The progress monitor: the committee's targets, the green-IT account's assumptions.
     "monitor.edit": {Role.DATA_STEWARD, Role.ADMINISTRATOR},
+    # Office-scoped (the office of the council's body): meetings, agendas, papers, members.
+    "council.edit": {Role.COUNCIL_OFFICE, Role.ADMINISTRATOR},
 }
 
 # Scopes other than offices (a programme provider, a Kita's Träger): the module that owns

@@ -8,11 +8,22 @@ class CouncilConfig(AppConfig):
     verbose_name = _("Ratsinformation")
 
     def ready(self) -> None:
+        from rathaus.accounts import policy
         from rathaus.core import navigation
 
         navigation.register(
             navigation.FOOTER,
             navigation.Section("ratsinfo", _("Rat und Ausschüsse"), "council:index"),
+        )
+        navigation.register(
+            navigation.STAFF,
+            navigation.Section(
+                "ratsinfo",
+                _("Sitzungen und Drucksachen"),
+                "admin:council_meeting_changelist",
+                order=68,
+                visible=lambda user: policy.can(user, "council.edit"),
+            ),
         )
 
     def load_demo(self, *, scale: int, log) -> None:
