@@ -41,21 +41,35 @@ DEMO_STAFF = [
 
 
 def load(*, scale: int = 1, log: Callable[[str], Any] = print) -> None:
-    base = f"http://{settings.WEBAUTHN_RP_ID}:8000"
     for email, name, number, roles, office_slugs in DEMO_STAFF:
         offices = list(Office.objects.filter(slug__in=office_slugs))
-        user = User.objects.filter(email=email).first()
-        if user is None or not Passkey.objects.filter(user=user).exists():
-            user, raw = staff.invite_staff(
-                email=email,
-                full_name=name,
-                staff_number=number,
-                roles=roles,
-                offices=offices,
-                by=None,
-            )
-            log(
-                f"Verwaltung – {name}: Passkey einrichten unter {base}/verwaltung/einrichten/{raw}/"
-            )
-        else:
-            staff.set_staff(user, roles=roles, offices=offices, by=None)
+        demo_staff(email, name, number, roles, offices, log=log, area="Verwaltung")
+
+
+def demo_staff(
+    email: str,
+    name: str,
+    number: str,
+    roles: list[str],
+    offices: list[Office],
+    *,
+    log: Callable[[str], Any],
+    area: str,
+) -> User:
+    """A demo staff member: invited with a printed enrolment link until a passkey is set up,
+    afterwards only their roles and offices are brought up to date."""
+    user = User.objects.filter(email=email).first()
+    if user is None or not Passkey.objects.filter(user=user).exists():
+        user, raw = staff.invite_staff(
+            email=email,
+            full_name=name,
+            staff_number=number,
+            roles=roles,
+            offices=offices,
+            by=None,
+        )
+        base = f"http://{settings.WEBAUTHN_RP_ID}:8000"
+        log(f"{area} – {name}: Passkey einrichten unter {base}/verwaltung/einrichten/{raw}/")
+    else:
+        staff.set_staff(user, roles=roles, offices=offices, by=None)
+    return user

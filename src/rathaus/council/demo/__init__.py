@@ -18,6 +18,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from rathaus.accounts.demo import demo_staff
+from rathaus.accounts.models import Role
 from rathaus.core import pdf
 from rathaus.core.demo import read_json
 from rathaus.offices.models import Office
@@ -144,7 +146,17 @@ def load(*, scale: int = 1, log: Callable[[str], Any] = print) -> None:
         log("  Ratsinformation: schon vorhanden, nicht neu geladen")
         return
     rng = random.Random(2026)  # noqa: S311 -- demo data, reproducible on purpose
-    City(rng, timezone.localdate()).build()
+    city = City(rng, timezone.localdate())
+    city.build()
+    demo_staff(
+        "r.rademacher@demo.duesseldorf.invalid",
+        "Ruth Rademacher (Sitzungsdienst)",
+        "S-0701",
+        [Role.COUNCIL_OFFICE],
+        [city.office],
+        log=log,
+        area="Ratsinformation",
+    )
     log(
         f"  Ratsinformation: {Meeting.objects.count()} Sitzungen, "
         f"{Paper.objects.count()} Drucksachen, {Person.objects.count()} Personen"
