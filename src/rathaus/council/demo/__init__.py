@@ -182,17 +182,7 @@ class City:
         self.numbers: dict[int, int] = {}
 
     def build(self) -> None:
-        self.office, _created = Office.objects.get_or_create(
-            slug="buero-des-rates",
-            defaults={
-                "name": "Büro des Rates",
-                "kind": Office.Kind.AUTHORITY,
-                "description": "Bereitet die Sitzungen von Rat und Ausschüssen vor und "
-                "veröffentlicht Tagesordnungen, Vorlagen und Niederschriften. (Demo)",
-                "street": "Marktplatz 2",
-                "postcode": "40213",
-            },
-        )
+        self.office = Office.objects.get(slug="buero-des-rates")  # offices' demo
         self.town_hall = Location.objects.create(
             description="Rathaus Düsseldorf",
             street_address="Marktplatz 2",
