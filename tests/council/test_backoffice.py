@@ -99,6 +99,7 @@ def test_an_uploaded_pdf_is_kept_with_its_size_and_checksum(clerk):
     assert answer.status_code == 302, answer.content.decode()[:2000]
     stored = File.objects.get(name="Vorlage zur Digitalstrategie")
     assert stored.size == len(data) and stored.sha512 == hashlib.sha512(data).hexdigest()
+    assert stored.archival == ""  # a plain PDF, not PDF/A
     served = clerk.get(f"/ratsinfo/dateien/{stored.pk}/vorlage-digitalstrategie.pdf")
     assert b"".join(served.streaming_content) == data
 

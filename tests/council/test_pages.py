@@ -9,8 +9,9 @@ import icalendar
 import pytest
 from django.utils import timezone
 
+from rathaus.core import pdf
 from rathaus.council import links, services
-from rathaus.council.models import Meeting, Membership, Organization, Paper
+from rathaus.council.models import File, Meeting, Membership, Organization, Paper
 
 from .oparl_schema import validator
 
@@ -39,6 +40,21 @@ def test_the_demo_council_has_a_year_of_the_committee_s_work(committee):
     # Nobody meets between Christmas and Epiphany; no paper is dated after today.
     assert not [m for m in Meeting.objects.all() if (m.start.month, m.start.day) >= (12, 20)]
     assert not Paper.objects.filter(date__gt=timezone.localdate()).exists()
+
+
+def test_the_demo_s_documents_are_pdf_a_and_say_so(client):
+    document = File.objects.filter(deleted=False).first()
+    data = document.content.read()
+    assert pdf.archival_level(data) == document.archival == "3B"
+    assert not File.objects.exclude(archival="3B").exists()
+    paper = (
+        Paper.objects.filter(main_file=document).first()
+        or Paper.objects.filter(main_file__isnull=False).first()
+    )
+    page = client.get(f"/ratsinfo/vorlagen/{paper.pk}/").content.decode()
+    assert ">PDF/A</abbr>" in page
+    assert pdf.archival_level(b"%PDF-1.4 kaputt") == ""
+    assert pdf.archival_level(pdf.render("council/pdf/document.html", {"title": "x"})) == ""
 
 
 def test_the_index_shows_the_next_meetings_and_the_boards(client, committee):

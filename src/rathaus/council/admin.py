@@ -255,9 +255,9 @@ class FileForm(forms.ModelForm):
 @admin.register(File)
 class FileAdmin(BodyScopedAdmin):
     form = FileForm
-    list_display = ("name", "file_name", "date", "size", "deleted")
+    list_display = ("name", "file_name", "date", "size", "archival", "deleted")
     search_fields = ("name", "file_name")
-    readonly_fields = ("size", "sha512")
+    readonly_fields = ("size", "sha512", "archival")
 
     def save_model(self, request: HttpRequest, obj: File, form, change: bool) -> None:
         upload = form.cleaned_data.get("upload")

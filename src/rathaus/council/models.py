@@ -222,6 +222,12 @@ class File(Record):
     content = models.FileField(_("Datei"), upload_to="ratsinfo/%Y/")
     size = models.PositiveIntegerField(_("Größe in Bytes"), default=0)
     sha512 = models.CharField(_("SHA-512"), max_length=128, blank=True)
+    archival = models.CharField(
+        _("PDF/A-Stufe"),
+        max_length=4,
+        blank=True,
+        help_text=_("Wie die Datei sich selbst ausweist, z. B. 3B; leer: kein PDF/A."),
+    )
     text = models.TextField(_("Text der Datei"), blank=True)
 
     class Meta:

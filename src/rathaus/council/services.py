@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Case, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
-from rathaus.core import audit
+from rathaus.core import audit, pdf
 
 from .models import (
     AgendaItem,
@@ -70,9 +70,11 @@ def withdraw(record: Record, *, by=None) -> None:
 
 
 def store_file(file: File, data: bytes) -> File:
-    """Keep ``data`` as the content of ``file`` with its size and SHA-512 checksum."""
+    """Keep ``data`` as the content of ``file`` with its size, SHA-512 checksum and the
+    PDF/A level it declares."""
     file.size = len(data)
     file.sha512 = hashlib.sha512(data).hexdigest()
+    file.archival = pdf.archival_level(data) if file.mime_type == "application/pdf" else ""
     file.content.save(file.file_name, ContentFile(data), save=False)
     file.save()
     return file

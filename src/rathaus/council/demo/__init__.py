@@ -603,5 +603,7 @@ class City:
             date=day,
             text="\n".join(context.get("paragraphs", [])),
         )
-        data = pdf.render("council/pdf/document.html", {"date": day, "reference": "", **context})
+        data = pdf.render(
+            "council/pdf/document.html", {"date": day, "reference": "", **context}, archival=True
+        )
         return services.store_file(file, data)
