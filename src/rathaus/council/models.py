@@ -239,6 +239,17 @@ class File(Record):
         return self.name
 
 
+def _document(label) -> models.ForeignKey:
+    """A link to one document (invitation, minutes, main file); the document outlives it."""
+    return models.ForeignKey(
+        File, verbose_name=label, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+
+def _documents(label) -> models.ManyToManyField:
+    return models.ManyToManyField(File, verbose_name=label, blank=True, related_name="+")
+
+
 class Meeting(Record):
     class State(models.TextChoices):
         SCHEDULED = "terminiert", pgettext_lazy("Sitzung", "terminiert")
@@ -265,33 +276,10 @@ class Meeting(Record):
     participants = models.ManyToManyField(
         Person, verbose_name=_("Teilnehmende"), blank=True, related_name="meetings"
     )
-    invitation = models.ForeignKey(
-        File,
-        verbose_name=_("Einladung"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    results_protocol = models.ForeignKey(
-        File,
-        verbose_name=_("Ergebnisprotokoll"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    verbatim_protocol = models.ForeignKey(
-        File,
-        verbose_name=_("Wortprotokoll"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    auxiliary_files = models.ManyToManyField(
-        File, verbose_name=_("Weitere Dateien"), blank=True, related_name="+"
-    )
+    invitation = _document(_("Einladung"))
+    results_protocol = _document(_("Ergebnisprotokoll"))
+    verbatim_protocol = _document(_("Wortprotokoll"))
+    auxiliary_files = _documents(_("Weitere Dateien"))
 
     class Meta:
         verbose_name = _("Sitzung")
@@ -315,17 +303,8 @@ class AgendaItem(Record):
     public = models.BooleanField(_("Öffentlich"), default=True)
     result = models.CharField(_("Ergebnis"), max_length=200, blank=True)
     resolution_text = models.TextField(_("Beschluss"), blank=True)
-    resolution_file = models.ForeignKey(
-        File,
-        verbose_name=_("Beschluss als Datei"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    auxiliary_files = models.ManyToManyField(
-        File, verbose_name=_("Weitere Dateien"), blank=True, related_name="+"
-    )
+    resolution_file = _document(_("Beschluss als Datei"))
+    auxiliary_files = _documents(_("Weitere Dateien"))
 
     class Meta:
         verbose_name = _("Tagesordnungspunkt")
@@ -360,17 +339,8 @@ class Paper(Record):
         blank=True,
         related_name="subordinated_papers",
     )
-    main_file = models.ForeignKey(
-        File,
-        verbose_name=_("Hauptdatei"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    auxiliary_files = models.ManyToManyField(
-        File, verbose_name=_("Anlagen"), blank=True, related_name="+"
-    )
+    main_file = _document(_("Hauptdatei"))
+    auxiliary_files = _documents(_("Anlagen"))
     locations = models.ManyToManyField(
         Location, verbose_name=_("Orte"), blank=True, related_name="papers"
     )
