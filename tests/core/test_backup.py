@@ -26,6 +26,7 @@ from django.utils import timezone
 from rathaus.accounts.models import User
 from rathaus.applications.models import Application, Document, StoredFile
 from rathaus.appointments.models import Appointment, OfficeService
+from rathaus.council.models import File as CouncilFile
 from tests.applications.conftest import fill_all_pages, start_application, verified_client
 from tests.appointments.conftest import book, make_office
 from tests.factories import ServiceFactory, StaffFactory, UserFactory
@@ -34,12 +35,22 @@ from tests.support import database_url, restore_demo_city
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _sha256(stored) -> str:
+    with stored.open("rb") as file:
+        return hashlib.sha256(file.read()).hexdigest()
+
+
 def inventory() -> dict:
-    """What must survive: every case, every file's bytes, every booking and account, and
-    the row count of every table. Runs in this process and in the restored one."""
+    """What must survive: every case, every file's bytes (uploads, decisions, council
+    documents), every booking and account, and the row count of every table. Runs in this
+    process and in the restored one."""
     files = [
-        [kind, row.file.name, hashlib.sha256(row.file.open("rb").read()).hexdigest()]
-        for kind, model in (("upload", StoredFile), ("document", Document))
+        [kind, getattr(row, field).name, _sha256(getattr(row, field))]
+        for kind, model, field in (
+            ("upload", StoredFile, "file"),
+            ("document", Document, "file"),
+            ("council", CouncilFile, "content"),
+        )
         for row in model.objects.all()
     ]
     data = {
