@@ -19,6 +19,7 @@ from http.cookiejar import Cookie, CookieJar
 from typing import TypeVar
 
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 
 R = TypeVar("R")
@@ -133,3 +134,20 @@ def at_once(jobs: Sequence[Callable[[], Callable[[], R]]]) -> list[R]:
 def guards_off(*names: str) -> dict[str, str]:
     """The environment of servers for a control run: these guards switched off."""
     return {"RATHAUS_TEST_GUARDS_OFF": ",".join(names)}
+
+
+def in_thread(job: Callable[[], object]) -> tuple[threading.Thread, list]:
+    """Start ``job`` on a connection of its own; the list gets its result or exception."""
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append(job())
+        except BaseException as error:  # reported by the test
+            outcome.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome

@@ -8,8 +8,6 @@ off (guard ``programs.lottery_entry``) and watch an entry slip past the draw.
 """
 
 import dataclasses
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -17,29 +15,13 @@ from django.db import connection, transaction
 
 from rathaus.programs.models import LotteryEntry, Offer
 from rathaus.programs.services import booking, lottery
+from tests.concurrency import in_thread
 from tests.factories import UserFactory
 
 from .conftest import make_provider
 from .test_lottery import after_close, entrant, lottery_offer
 
 GUARD = lottery.ENTRY_GUARD
-
-
-def in_thread(job: Callable[[], object]) -> tuple[threading.Thread, list]:
-    """Start ``job`` on a connection of its own; the list gets its result or exception."""
-    outcome: list = []
-
-    def run() -> None:
-        try:
-            outcome.append(job())
-        except BaseException as error:  # reported by the test
-            outcome.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, outcome
 
 
 def late_request(offer: Offer) -> booking.Request:

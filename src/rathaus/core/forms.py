@@ -7,6 +7,7 @@ in anything a person types.
 """
 
 import re
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
+    "FilterForm",
     "KernFormRenderer",
     "TextField",
     "posted",
@@ -64,6 +66,16 @@ class TextField(forms.CharField):
                 ),
             )
         )
+
+
+class FilterForm(forms.Form):
+    """Public filters of a list (GET): nothing is required, and a wrong value is named next
+    to its field and otherwise ignored, so the list still answers."""
+
+    def value(self, name: str) -> Any:
+        """The field's value if it was valid, else nothing (the filter is left out)."""
+        self.is_valid()
+        return self.cleaned_data.get(name) if name not in self.errors else None
 
 
 class KernFormRenderer(TemplatesSetting):

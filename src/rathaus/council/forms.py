@@ -6,16 +6,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.forms import TextField
+from rathaus.core.forms import FilterForm, TextField
 
 from .models import Organization, Paper
-
-
-class Filters(forms.Form):
-    def value(self, name: str) -> Any:
-        """The field's value if it was valid, else nothing (the filter is left out)."""
-        self.is_valid()
-        return self.cleaned_data.get(name) if name not in self.errors else None
 
 
 class YearField(forms.IntegerField):
@@ -34,7 +27,7 @@ class YearField(forms.IntegerField):
         )
 
 
-class MeetingFilterForm(Filters):
+class MeetingFilterForm(FilterForm):
     gremium = forms.ModelChoiceField(
         label=_("Gremium"),
         required=False,
@@ -47,7 +40,7 @@ class MeetingFilterForm(Filters):
     jahr = YearField()
 
 
-class PaperSearchForm(Filters):
+class PaperSearchForm(FilterForm):
     q = TextField(label=_("Suchbegriff oder Drucksachennummer"), required=False, max_length=100)
     art = forms.ChoiceField(
         label=_("Art"),
