@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "rathaus.programs",
     "rathaus.kita",
     "rathaus.council",
+    "rathaus.participation",  # after the council: it links processes to the council's papers
     "rathaus.monitor",  # after the modules that report figures, before the open data build
     "rathaus.opendata",  # before the ledger: its demo releases are sequenced with the rest
     "rathaus.ledger",
@@ -517,5 +518,11 @@ RATHAUS = {
         "CONTACT_EMAIL": os.environ.get(
             "COUNCIL_CONTACT_EMAIL", "ratsinfo@demo.duesseldorf.invalid"
         ),
+    },
+    "PARTICIPATION": {
+        # Reports by this many residents hide a comment until the moderation has looked at it.
+        "HIDE_AFTER_REPORTS": int(os.environ.get("PARTICIPATION_HIDE_AFTER_REPORTS", "3")),
+        # Comments and replies one account may write per hour (against flooding).
+        "COMMENTS_PER_HOUR": int(os.environ.get("PARTICIPATION_COMMENTS_PER_HOUR", "20")),
     },
 }

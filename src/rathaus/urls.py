@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("rathaus.programs.urls")),
     path("", include("rathaus.kita.urls")),
     path("", include("rathaus.council.urls")),
+    path("", include("rathaus.participation.urls")),
     path("", include("rathaus.ledger.urls")),
     path("", include("rathaus.opendata.urls")),
     path("", include("rathaus.register.urls")),

@@ -86,14 +86,19 @@ REFLOW_PAGES = [
     "/ratsinfo/",
     "/ratsinfo/sitzungen/",
     "/ratsinfo/vorlagen/",
+    "/beteiligung/",
+    "/beteiligung/digitales-duesseldorf-2030/",
+    "/beteiligung/buergerhaushalt-2027/vorschlaege/",
+    "/beteiligung/regeln/",
 ]
 
 
 def test_pages_reflow_at_400_percent_zoom(chromium, live_server, city):
-    from rathaus.council.models import Meeting, Organization, Paper
-
     """WCAG 1.4.10: 1280 px at 400 % is 320 CSS px; nothing may need sideways scrolling.
     (One test for all pages: the demo city is loaded once, not once per page.)"""
+    from rathaus.council.models import Meeting, Organization, Paper
+    from rathaus.participation.models import Proposal, Section
+
     context = chromium.new_context(locale="de-DE", viewport={"width": 320, "height": 640})
     page = context.new_page()
     too_wide = {}
@@ -102,7 +107,12 @@ def test_pages_reflow_at_400_percent_zoom(chromium, live_server, city):
         f"/ratsinfo/sitzungen/{Meeting.objects.filter(agenda_items__isnull=False).first().pk}/",
         f"/ratsinfo/vorlagen/{Paper.objects.filter(consultations__isnull=False).first().pk}/",
     ]
-    for path in [*REFLOW_PAGES, *council]:
+    section = Section.objects.filter(comments__replies__isnull=False).first()
+    participation = [
+        f"/beteiligung/{section.draft.process.slug}/abschnitte/{section.pk}/",
+        f"/beteiligung/vorschlaege/{Proposal.objects.filter(history__reason__gt='').first().pk}/",
+    ]
+    for path in [*REFLOW_PAGES, *council, *participation]:
         page.goto(live_server.url + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:

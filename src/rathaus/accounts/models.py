@@ -186,6 +186,7 @@ class Role(models.TextChoices):
     KITA_MANAGER = "kita_manager", _("Kita-Leitung (Träger)")
     KITA_PLANNER = "kita_planner", _("Kita-Platzvergabe (Jugendamt)")
     COUNCIL_OFFICE = "council_office", _("Sitzungsdienst (Rat und Ausschüsse)")
+    PARTICIPATION_OFFICE = "participation_office", _("Bürgerbeteiligung und Moderation")
 
 
 class StaffRole(models.Model):

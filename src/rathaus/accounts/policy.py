@@ -58,6 +58,8 @@ ACTIONS: dict[str, set[str]] = {
     "monitor.edit": {Role.DATA_STEWARD, Role.ADMINISTRATOR},
     # Office-scoped (the office of the council's body): meetings, agendas, papers, members.
     "council.edit": {Role.COUNCIL_OFFICE, Role.ADMINISTRATOR},
+    # Office-scoped (the office that owns a process): processes, responses, moderation.
+    "participation.manage": {Role.PARTICIPATION_OFFICE, Role.ADMINISTRATOR},
 }
 
 # Scopes other than offices (a programme provider, a Kita's Träger): the module that owns
