@@ -1,19 +1,23 @@
 """The strategy consultation in Chromium, keyboard only: a resident finds "Mitreden" in the
 main menu, opens the draft strategy, supports a comment, writes one of their own and replies
-to another; then reads the next meeting of the committee that decides on the strategy. Every
-page is axe-clean, the moderation pages too."""
+to another; then reads the next meeting of the committee that decides on the strategy. A
+resident supports a proposal and casts a budget ballot. Every page is axe-clean, the
+moderation pages, the office's budget page and a published result too."""
 
 import pytest
 
 from rathaus.accounts.models import Role
-from rathaus.participation.models import Comment, Process, ProposalSupport, Support
+from rathaus.offices.models import Office
+from rathaus.participation.models import Budget, Comment, Process, ProposalSupport, Support, Vote
 from tests.factories import StaffFactory, UserFactory
+from tests.participation.conftest import make_budget, make_process
 
 from .conftest import assert_accessible, csp_violations, signed_in_page
 
 pytestmark = pytest.mark.browser
 SLUG = "digitales-duesseldorf-2030"
 IDEAS = "buergerhaushalt-2027"
+FINISHED = "buergerhaushalt-2026-bezirk-3"
 
 
 def _focus(page, name: str, limit: int = 200) -> None:
@@ -130,6 +134,7 @@ def test_a_resident_supports_a_proposal_by_keyboard(chromium, live_server, city)
 def test_the_moderation_pages_are_accessible(chromium, live_server, city):
     process = Process.objects.get(slug=SLUG)
     moderator = StaffFactory(roles=[Role.PARTICIPATION_OFFICE], roles__offices=[process.office])
+    finished = Budget.objects.get(process__slug=FINISHED)
     page = signed_in_page(chromium, live_server, moderator)
     refused = csp_violations(page)
     for path in (
@@ -139,11 +144,52 @@ def test_the_moderation_pages_are_accessible(chromium, live_server, city):
         f"/verwaltung/beteiligung/{SLUG}/erfassen/",
         f"/verwaltung/beteiligung/{IDEAS}/vorschlaege/",
         "/beteiligung/regeln/",
+        f"/verwaltung/beteiligung/{FINISHED}/budget/{finished.pk}/",
+        f"/beteiligung/{FINISHED}/budget/{finished.pk}/ergebnis/",
     ):
         page.goto(path)
         assert_accessible(page)
     page.goto(f"/verwaltung/beteiligung/{SLUG}/")
     page.get_by_role("button", name="Antwort veröffentlichen").click()
     assert page.locator(".error-summary").is_visible()
+    assert_accessible(page)
+    assert refused == []
+
+
+def test_a_resident_casts_a_budget_ballot_by_keyboard(chromium, live_server, city):
+    office = Office.objects.get(slug="amt-fuer-digitalisierung")
+    process = make_process(
+        office, slug="abstimmung-test", spans=[("voting", -1, 5), ("results", 5, 20)]
+    )
+    budget = make_budget(process, [20000, 15000, 30000, 10000])
+    resident = UserFactory(email="abstimmen@beispiel.de")
+    page = signed_in_page(chromium, live_server, resident)
+    refused = csp_violations(page)
+    page.goto(f"/beteiligung/{process.slug}/")
+    _activate(page, budget.title)
+    page.wait_for_url(f"**/budget/{budget.pk}/")
+    assert_accessible(page)
+    _activate(page, "Jetzt abstimmen")
+    page.wait_for_url(f"**/budget/{budget.pk}/abstimmen/")
+    assert_accessible(page)
+    for label in ("1. Projekt 1 (20.000,00 €)", "3. Projekt 3 (30.000,00 €)"):
+        _focus(page, label, limit=30)
+        page.keyboard.press("Space")
+    # 50.000 € of 50.000 €: fits; one more project would not
+    page.get_by_text("Ihre Auswahl: 50.000").wait_for()
+    _focus(page, "4. Projekt 4 (10.000,00 €)", limit=5)
+    page.keyboard.press("Space")
+    page.get_by_text("mehr als das Budget").wait_for()
+    page.keyboard.press("Space")
+    _activate(page, "Weiter zur Prüfung", limit=10)
+    page.get_by_role("heading", name="Ihre Stimme prüfen").wait_for()
+    assert not Vote.objects.filter(budget=budget).exists()
+    assert_accessible(page)
+    _activate(page, "Stimme verbindlich abgeben", limit=60)
+    page.get_by_text("Danke! Ihre Stimme ist gezählt.").wait_for()
+    vote = Vote.objects.get(budget=budget)
+    assert vote.user == resident
+    chosen = budget.ballots.get().choices.values_list("project__number", flat=True)
+    assert sorted(chosen) == [1, 3]
     assert_accessible(page)
     assert refused == []

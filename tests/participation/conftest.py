@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from rathaus.accounts.models import Role
 from rathaus.offices.models import Office
-from rathaus.participation.models import Draft, Phase, Process, Section
+from rathaus.participation.models import Budget, Draft, Phase, Process, Project, Proposal, Section
 from tests.factories import StaffFactory, UserFactory
 
 
@@ -77,3 +77,36 @@ def moderator(office):
 def other_office_moderator():
     other = Office.objects.get(slug="stadtplanungsamt")
     return StaffFactory(roles=[Role.PARTICIPATION_OFFICE], roles__offices=[other])
+
+
+def make_budget(process: Process, costs: list[int], **fields) -> Budget:
+    """A budget over accepted proposals costing ``costs``, numbered 1, 2, …"""
+    budget = Budget.objects.create(
+        process=process, title="Bürgerbudget Test", amount=fields.pop("amount", 50000), **fields
+    )
+    for number, cost in enumerate(costs, start=1):
+        proposal = Proposal.objects.create(
+            process=process,
+            title=f"Projekt {number}",
+            text="Beschreibung.",
+            public_name="Demo",
+            status=Proposal.Status.ACCEPTED,
+            cost=cost,
+        )
+        Project.objects.create(budget=budget, proposal=proposal, number=number, cost=cost)
+    return budget
+
+
+@pytest.fixture
+def voting(office):
+    """A process whose vote is running."""
+    return make_process(
+        office,
+        slug="test-abstimmung",
+        spans=[("proposals", -30, -10), ("voting", -2, 5), ("results", 5, 30)],
+    )
+
+
+@pytest.fixture
+def budget(voting):
+    return make_budget(voting, [20000, 15000, 30000, 10000])

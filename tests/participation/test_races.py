@@ -1,5 +1,6 @@
 """Two staff members answer the same comment at the same moment (two servers, two
-connections): the comment gets one answer; the second is told it is already answered.
+connections): the comment gets one answer; the second is told it is already answered. One
+account sends two ballots at the same moment: one counts.
 
 The first side holds its transaction open while the second starts, then commits. The control
 run switches the lock off (guard ``participation.response``) and watches a second answer
@@ -13,10 +14,12 @@ from django.db import connection, transaction
 
 from rathaus.accounts.models import Role
 from rathaus.offices.models import Office
-from rathaus.participation.models import Response
-from rathaus.participation.services import NotAllowed, comments, responses
+from rathaus.participation.models import Ballot, Response, Vote
+from rathaus.participation.services import NotAllowed, budgets, comments, responses
 from tests.concurrency import in_thread
 from tests.factories import StaffFactory
+
+from .conftest import make_budget
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,3 +74,46 @@ def test_without_the_lock_a_second_answer_slips_in(
     else:
         assert isinstance(outcome, NotAllowed)
         assert process.responses.count() == 1
+
+
+# --- one vote per person ----------------------------------------------------------------
+# The guard is the database's unique constraint on (budget, account): no check in Python
+# that a second request could pass between its look and its write.
+
+ONE_VOTE = next(c for c in Vote._meta.constraints if c.name == "participation_one_vote_per_account")
+
+
+def vote_twice_at_once(budget, resident) -> list:
+    """Two requests of the same account: the first holds its transaction open while the
+    second starts, then commits."""
+    first, second = ({p.pk: 1 for p in budget.projects.filter(number=n)} for n in (1, 2))
+    with transaction.atomic():
+        budgets.cast(budget, first, user=resident)
+        thread, outcome = in_thread(lambda: budgets.cast(budget, second, user=resident))
+        thread.join(timeout=1.0)
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    return outcome
+
+
+def test_two_ballots_of_one_account_at_the_same_moment_count_once(voting, resident):
+    budget = make_budget(voting, [1000, 2000])
+    (outcome,) = vote_twice_at_once(budget, resident)
+    assert isinstance(outcome, NotAllowed) and "schon abgestimmt" in outcome.message
+    assert Vote.objects.filter(budget=budget).count() == 1
+    assert Ballot.objects.filter(budget=budget).count() == 1
+
+
+def test_without_the_constraint_the_second_ballot_is_counted_too(voting, resident):
+    """The control run: the constraint dropped, both ballots are stored."""
+    budget = make_budget(voting, [1000, 2000])
+    with connection.schema_editor() as editor:
+        editor.remove_constraint(Vote, ONE_VOTE)
+    try:
+        (outcome,) = vote_twice_at_once(budget, resident)
+    finally:
+        Vote.objects.all().delete()
+        with connection.schema_editor() as editor:
+            editor.add_constraint(Vote, ONE_VOTE)
+    assert isinstance(outcome, Vote), outcome
+    assert Ballot.objects.filter(budget=budget).count() == 2

@@ -8,7 +8,15 @@ import random
 from fractions import Fraction
 
 import pytest
-from pabutools.election import ApprovalBallot, ApprovalProfile, Cost_Sat, Instance
+from pabutools.election import (
+    AdditiveSatisfaction,
+    ApprovalBallot,
+    ApprovalProfile,
+    Cost_Sat,
+    CumulativeBallot,
+    CumulativeProfile,
+    Instance,
+)
 from pabutools.election import Project as PabuProject
 from pabutools.rules import (
     completion_by_rule_combination,
@@ -112,3 +120,41 @@ def test_no_votes_no_money():
     assert greedy(projects, [], 100).funded == []
     assert equal_shares(projects, [], 100).funded == []
     assert equal_shares(projects, [set()], 100).funded == []
+
+
+class _PointsTimesCost(AdditiveSatisfaction):
+    """A voter's satisfaction with a project: their points times its cost, so that pabutools'
+    greedy (satisfaction per cost) orders by points – as our greedy on points ballots does."""
+
+    def __init__(self, instance, profile, ballot) -> None:
+        super().__init__(
+            instance,
+            profile,
+            ballot,
+            lambda _i, _p, b, project, _pre: b.get(project, 0) * project.cost,
+        )
+
+
+@pytest.mark.parametrize("round_", range(50))
+def test_greedy_on_points_ballots_agrees_with_pabutools(round_):
+    rng = random.Random(SEED + 1000 + round_)
+    projects, approvals, budget = _election(rng)
+    ballots = [{key: rng.randint(1, 5) for key in ballot} for ballot in approvals]
+    pabu = {p.key: PabuProject(p.key, p.cost) for p in projects}
+    instance = Instance(pabu.values(), budget_limit=budget)
+    profile = CumulativeProfile(
+        [CumulativeBallot({pabu[k]: v for k, v in b.items()}) for b in ballots]
+    )
+    expected = greedy_utilitarian_welfare(instance, profile, sat_class=_PointsTimesCost)
+    voted = {p.name for p in expected if any(p.name in b for b in ballots)}
+    assert set(greedy(projects, ballots, budget).funded) == voted
+
+
+def test_points_count_as_given_and_one_point_each_is_approval():
+    projects = [Project("a", 30), Project("b", 20), Project("c", 10)]
+    ballots = [{"a": 3, "b": 1}, {"b": 2, "c": 2}]
+    outcome = greedy(projects, ballots, 40)
+    assert outcome.funded == ["a", "c"]  # a and b tie on 3 points: a is listed first
+    approvals = [{"a"}, {"b", "c"}, {"b"}]
+    as_points = [dict.fromkeys(b, 1) for b in approvals]
+    assert greedy(projects, as_points, 40).funded == greedy(projects, approvals, 40).funded

@@ -1,6 +1,7 @@
 """Back office of participation (/verwaltung/participation/): the office that owns a process
-(role Bürgerbeteiligung) sets up its description, phases, documents and drafts; comments are
-moderated and answered on the office's own pages (/verwaltung/beteiligung/), never edited."""
+(role Bürgerbeteiligung) sets up its description, phases, documents, drafts and budgets with
+the projects on the ballot; comments are moderated and answered on the office's own pages
+(/verwaltung/beteiligung/), never edited."""
 
 import itertools
 from typing import Any
@@ -15,7 +16,7 @@ from rathaus.accounts import policy
 from rathaus.core.admin import AuditedAdmin
 from rathaus.core.uploads import check_upload
 
-from .models import Document, Draft, Phase, Process, Section
+from .models import Budget, Document, Draft, Phase, Process, Project, Proposal, Section
 from .services.processes import MANAGE, manageable
 
 # Paths below /beteiligung/ that are pages of their own, not processes.
@@ -24,6 +25,22 @@ RESERVED_SLUGS = {"regeln", "kommentare", "vorschlaege", "meldungen"}
 
 def _offices(request: HttpRequest) -> frozenset[int]:
     return frozenset(policy.offices_for(request.user, MANAGE))
+
+
+def _may_manage_some(request: HttpRequest) -> bool:
+    return policy.can(request.user, "staff.manage") or bool(_offices(request))
+
+
+class OfficeInline:
+    """The parts of a process (phases, documents, sections, projects) follow their page:
+    whoever may change it may change them; the page's queryset keeps out other offices'."""
+
+    extra = 0
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _may_manage_some(request)
+
+    has_change_permission = has_add_permission = has_delete_permission = has_view_permission
 
 
 class PhaseFormSet(forms.BaseInlineFormSet):
@@ -46,10 +63,9 @@ class PhaseFormSet(forms.BaseInlineFormSet):
                 )
 
 
-class PhaseInline(admin.TabularInline):
+class PhaseInline(OfficeInline, admin.TabularInline):
     model = Phase
     formset = PhaseFormSet
-    extra = 0
     fields = ("kind", "title", "starts_at", "ends_at", "description")
 
 
@@ -65,10 +81,9 @@ class DocumentForm(forms.ModelForm):
         return upload
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(OfficeInline, admin.TabularInline):
     model = Document
     form = DocumentForm
-    extra = 0
 
 
 class OwnOffice(AuditedAdmin):
@@ -77,7 +92,7 @@ class OwnOffice(AuditedAdmin):
     policy_action = MANAGE
 
     def _allowed(self, request: HttpRequest) -> bool:
-        return policy.can(request.user, "staff.manage") or bool(_offices(request))
+        return _may_manage_some(request)
 
     def process_of(self, obj: Any) -> Process:
         return obj
@@ -141,14 +156,15 @@ class ProcessAdmin(OwnOffice):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(OfficeInline, admin.StackedInline):
     model = Section
-    extra = 0
     fields = (("number", "order"), "heading", "text")
 
 
 @admin.register(Draft)
 class DraftAdmin(OwnOffice):
+    """A draft of a process the staff member's office owns."""
+
     list_display = ("title", "process")
     fields = ("process", "title", "introduction")
     inlines = (SectionInline,)
@@ -163,3 +179,61 @@ class DraftAdmin(OwnOffice):
         if db_field.name == "process":
             kwargs["queryset"] = manageable(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = ("number", "proposal", "cost")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        proposal, budget = (
+            data.get("proposal"),
+            self.instance.budget if self.instance.budget_id else None,
+        )
+        if proposal is not None and proposal.status != Proposal.Status.ACCEPTED:
+            self.add_error("proposal", _("Zur Abstimmung stehen nur angenommene Vorschläge."))
+        if proposal is not None and budget is not None and proposal.process_id != budget.process_id:
+            self.add_error("proposal", _("Der Vorschlag gehört zu einer anderen Beteiligung."))
+        return data
+
+
+class ProjectInline(OfficeInline, admin.TabularInline):
+    model = Project
+    form = ProjectForm
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "proposal":
+            kwargs["queryset"] = Proposal.objects.filter(
+                process__in=manageable(request.user), status=Proposal.Status.ACCEPTED
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Budget)
+class BudgetAdmin(DraftAdmin):
+    """A budget and the accepted proposals on its ballot; fixed once the first vote is in."""
+
+    list_display = ("title", "process", "amount", "rule")
+    fields = (
+        "process",
+        "title",
+        "district",
+        "amount",
+        "rule",
+        "ballot",
+        "points",
+        "district_check",
+    )
+    inlines = (ProjectInline,)
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return Budget.objects.filter(process__in=manageable(request.user))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.votes.exists():
+            return False  # the ballot must not change while people vote on it
+        return super().has_change_permission(request, obj)
+
+    has_delete_permission = has_change_permission

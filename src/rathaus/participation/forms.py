@@ -7,10 +7,21 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.channels import Channel
 from rathaus.core.forms import FilterForm, TextField
+from rathaus.core.templatetags.rathaus import euro
 from rathaus.core.uploads import check_upload
-from rathaus.offices.models import District
+from rathaus.offices.models import District, Quarter
 
-from .models import CHANNELS, Category, Comment, Process, Proposal, Report, Section
+from .models import (
+    CHANNELS,
+    Budget,
+    Category,
+    Comment,
+    Process,
+    Project,
+    Proposal,
+    Report,
+    Section,
+)
 
 COMMENT_LENGTH = 3000
 REPLY_LENGTH = 1500
@@ -298,3 +309,79 @@ class StatusForm(forms.Form):
             "max_value": _("Bitte prüfen Sie die Kosten: Das ist mehr als 100 Millionen Euro."),
         },
     )
+
+
+def _label(project: Project) -> str:
+    return f"{project.number}. {project.proposal.title} ({euro(project.cost)})"
+
+
+class BallotForm(forms.Form):
+    """A ballot of a budget: projects ticked (approval) or points per project; the Stadtteil
+    where the budget is only for one district. ``chosen()`` gives project id → points."""
+
+    def __init__(self, *args, budget: Budget, projects: list[Project], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.budget, self.projects = budget, projects
+        if budget.ballot == Budget.BallotKind.APPROVAL:
+            self.fields["projects"] = forms.TypedMultipleChoiceField(
+                label=_("Projekte, die Sie sich wünschen"),
+                choices=[(p.pk, _label(p)) for p in projects],
+                coerce=int,
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={
+                    "required": _("Bitte wählen Sie mindestens ein Projekt."),
+                    "invalid_choice": _("Bitte wählen Sie nur Projekte aus der Liste."),
+                },
+            )
+        else:
+            for project in projects:
+                self.fields[f"punkte_{project.pk}"] = forms.IntegerField(
+                    label=_label(project),
+                    min_value=0,
+                    max_value=budget.points,
+                    required=False,
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric", "size": 3}),
+                    error_messages={
+                        "invalid": _("Bitte geben Sie eine ganze Zahl an."),
+                        "min_value": _("Bitte geben Sie 0 oder mehr Punkte an."),
+                        "max_value": _("Höchstens %(limit_value)s Punkte je Projekt."),
+                    },
+                )
+        if budget.district_check and budget.district_id:
+            self.fields["stadtteil"] = forms.ModelChoiceField(
+                label=_("In welchem Stadtteil wohnen Sie?"),
+                queryset=Quarter.objects.select_related("district").order_by("name"),
+                error_messages={
+                    "required": _("Bitte wählen Sie Ihren Stadtteil."),
+                    "invalid_choice": _("Bitte wählen Sie einen Stadtteil aus der Liste."),
+                },
+            )
+
+    def chosen(self) -> dict[int, int]:
+        data = self.cleaned_data
+        if "projects" in self.fields:
+            return dict.fromkeys(data["projects"], 1)
+        return {p.pk: data.get(f"punkte_{p.pk}") or 0 for p in self.projects}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        points = [data.get(f"punkte_{p.pk}") for p in self.projects]
+        if "projects" not in self.fields and not self.errors and not any(points):
+            raise ValidationError(_("Bitte vergeben Sie mindestens einen Punkt."))
+        return data
+
+
+class PaperBallotForm(BallotForm):
+    """A paper ballot typed in by staff: who voted (to refuse a second ballot of the same
+    person; kept only as a keyed hash) and how it came in."""
+
+    given_name = TextField(label=_("Vorname"), max_length=100)
+    family_name = TextField(label=_("Familienname"), max_length=100)
+    birth_date = forms.DateField(
+        label=_("Geburtsdatum"),
+        help_text=_("Zum Beispiel 14.03.1968"),
+        input_formats=["%d.%m.%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%d.%m.%Y", attrs={"inputmode": "numeric", "size": 10}),
+        error_messages={"invalid": _("Bitte geben Sie das Datum so an: 14.03.1968.")},
+    )
+    channel = AssistForm.base_fields["channel"]

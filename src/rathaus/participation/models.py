@@ -1,9 +1,13 @@
 """Participation: processes with phases, drafts put out for comment section by section, the
-residents' comments, replies and supports, the office's public responses and moderation.
+residents' comments, replies and supports, the office's public responses, moderation, and
+participatory budgets with their ballots and results.
 
 A resident's words are theirs: no model here has a way for staff to change a comment's text;
 moderation hides a comment behind a public placeholder that names the reason.
 """
+
+import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -460,3 +464,198 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} ({self.comment_id or self.proposal_id})"
+
+
+class Budget(models.Model):
+    """A participatory budget: an amount residents divide among projects by their votes."""
+
+    class Rule(models.TextChoices):
+        GREEDY = "greedy", _("Meiste Stimmen zuerst")
+        EQUAL_SHARES = "equal_shares", _("Methode der gleichen Anteile")
+
+    class BallotKind(models.TextChoices):
+        APPROVAL = "approval", _("Projekte auswählen (zusammen im Rahmen des Budgets)")
+        POINTS = "points", _("Punkte auf Projekte verteilen")
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="budgets")
+    title = models.CharField(_("Titel"), max_length=200)
+    district = models.ForeignKey(
+        "offices.District",
+        verbose_name=_("Stadtbezirk"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Leer lassen, wenn das Budget für die ganze Stadt gilt."),
+    )
+    amount = models.PositiveIntegerField(_("Budget (Euro)"))
+    rule = models.CharField(
+        _("Regel für das Ergebnis"), max_length=20, choices=Rule.choices, default=Rule.GREEDY
+    )
+    ballot = models.CharField(
+        _("Stimmzettel"), max_length=20, choices=BallotKind.choices, default=BallotKind.APPROVAL
+    )
+    points = models.PositiveSmallIntegerField(
+        _("Punkte je Person"),
+        default=10,
+        help_text=_("Nur für Stimmzettel mit Punkten: so viele Punkte verteilt jede Person."),
+    )
+    district_check = models.BooleanField(
+        _("Nur für Menschen aus dem Stadtbezirk"),
+        default=False,
+        help_text=_(
+            "Wer abstimmt, gibt den Stadtteil an, in dem sie oder er wohnt; Stimmen aus "
+            "anderen Stadtbezirken werden nicht angenommen."
+        ),
+    )
+    # Makes the identity of a person voting on paper unrecognisable outside this budget.
+    salt = models.CharField(max_length=64, default=secrets.token_hex, editable=False)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("Bürgerbudget")
+        verbose_name_plural = _("Bürgerbudgets")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(rule="equal_shares", ballot="points"),
+                name="participation_equal_shares_needs_approval",
+                violation_error_message=_(
+                    "Die Methode der gleichen Anteile braucht Stimmzettel mit Auswahl von "
+                    "Projekten, keine Punkte."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="participation_budget_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Project(models.Model):
+    """An accepted proposal on a budget's ballot, with its number and estimated cost."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="projects")
+    proposal = models.ForeignKey(
+        Proposal,
+        verbose_name=_("Vorschlag"),
+        on_delete=models.PROTECT,
+        related_name="budget_projects",
+    )
+    # Breaks ties: of two projects the rule cannot tell apart, the lower number wins.
+    number = models.PositiveSmallIntegerField(_("Nummer"))
+    cost = models.PositiveIntegerField(_("Kosten (Euro)"))
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("Projekt zur Abstimmung")
+        verbose_name_plural = _("Projekte zur Abstimmung")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget", "number"], name="participation_project_number"
+            ),
+            models.UniqueConstraint(
+                fields=["budget", "proposal"], name="participation_project_once"
+            ),
+            models.CheckConstraint(condition=Q(cost__gt=0), name="participation_project_cost"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.proposal.title}"
+
+
+class Vote(models.Model):
+    """That someone voted on a budget – not what: the ballot is stored apart, unlinked."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A person voting on paper: a keyed hash of name and birth date, so that nobody votes twice.
+    identity = models.CharField(max_length=64, blank=True)
+    quarter = models.ForeignKey(
+        "offices.Quarter",
+        verbose_name=_("Angegebener Stadtteil"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    channel = models.CharField(
+        _("Eingang"), max_length=20, choices=channels.choices(*CHANNELS), default=Channel.ONLINE
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cast_at = models.DateTimeField(_("Abgestimmt am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Stimmabgabe")
+        verbose_name_plural = _("Stimmabgaben")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget", "user"],
+                condition=Q(user__isnull=False),
+                name="participation_one_vote_per_account",
+            ),
+            models.UniqueConstraint(
+                fields=["budget", "identity"],
+                condition=~Q(identity=""),
+                name="participation_one_vote_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.budget}: {self.cast_at:%d.%m.%Y}"
+
+
+class Ballot(models.Model):
+    """What one person voted for, without who or when: a random key, no time, no link to the
+    ``Vote`` – so that the ballot is secret even to the city's staff."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="ballots")
+
+    class Meta:
+        verbose_name = _("Stimmzettel")
+        verbose_name_plural = _("Stimmzettel")
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
+class Choice(models.Model):
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="choices")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="choices")
+    points = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("Stimme für ein Projekt")
+        verbose_name_plural = _("Stimmen für Projekte")
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "project"], name="participation_choice_once"),
+            models.CheckConstraint(condition=Q(points__gt=0), name="participation_choice_points"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.points}"
+
+
+class Result(models.Model):
+    """The counted result of a budget, as published: the document with projects, anonymised
+    ballots, totals and every step of the rule, and its SHA-256 in the transparency log."""
+
+    budget = models.OneToOneField(Budget, on_delete=models.CASCADE, related_name="result")
+    document = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    counted_at = models.DateTimeField(_("Ausgezählt am"), default=timezone.now)
+    counted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Ergebnis")
+        verbose_name_plural = _("Ergebnisse")
+
+    def __str__(self) -> str:
+        return f"{self.budget}: {self.counted_at:%d.%m.%Y}"

@@ -1,7 +1,11 @@
-"""The consultations as an open data set: per published process and draft section, how many
-comments (by stance), replies, supports, answers of the office, hidden and withdrawn ones,
-and how many came in through staff (letters, calls, events). Counts of public contributions,
-no person and no text (``disclosure="none"``); the texts are on the pages."""
+"""Participation as open data: per published process and draft section, how many comments
+(by stance), replies, supports, answers of the office, hidden and withdrawn ones, and how
+many came in through staff (letters, calls, events) – counts of public contributions, no
+person and no text; and for every counted participatory budget its result per project and
+the anonymised ballots (the raw tallies), exactly as in the published count."""
+
+import json
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -9,9 +13,9 @@ from django.urls import reverse
 
 from rathaus.opendata import Column, Pipeline, register_pipeline
 
-from .models import Section
+from .models import Result, Section
 
-__all__ = ["PIPELINE", "consultation_rows"]
+__all__ = ["BALLOTS", "PIPELINE", "RESULTS", "ballot_rows", "consultation_rows", "result_rows"]
 
 _TOP = Q(comments__parent=None)
 _SHOWN = Q(comments__hidden_at=None, comments__withdrawn_at=None)
@@ -108,6 +112,122 @@ PIPELINE = register_pipeline(
         dimensions=("verfahren", "abschnitt"),
         themes=("GOVE",),
         keywords=("Bürgerbeteiligung", "Beteiligung", "Digitales Düsseldorf 2030", "Kommentare"),
+        frequency="DAILY",
+        disclosure="none",
+    )
+)
+
+
+def _counted() -> list[tuple[Any, dict]]:
+    """Every counted budget of a published process with its published document."""
+    results = Result.objects.filter(budget__process__published=True).select_related(
+        "budget__process"
+    )
+    return [(r.budget, json.loads(r.document)) for r in results.order_by("budget__pk")]
+
+
+def result_rows() -> list[dict]:
+    base = settings.RATHAUS["PUBLIC_URL"]
+    rows = []
+    for budget, doc in _counted():
+        votes = {int(k): v for k, v in doc["result"]["votes"].items()}
+        funded = set(doc["result"]["funded"])
+        page = base + reverse("participation:result", args=[budget.process.slug, budget.pk])
+        rows += [
+            {
+                "verfahren": budget.process.slug,
+                "budget": budget.title,
+                "budget_euro": doc["amount"],
+                "regel": doc["rule"],
+                "projekt": item["number"],
+                "projekt_titel": item["title"],
+                "kosten_euro": item["cost"],
+                "stimmen": votes.get(item["number"], 0),
+                "gefoerdert": item["number"] in funded,
+                "stimmzettel": len(doc["ballots"]),
+                "internetseite": page,
+            }
+            for item in doc["projects"]
+        ]
+    return rows
+
+
+def ballot_rows() -> list[dict]:
+    """The raw tallies: one row per ballot and chosen project, ballots numbered in the fixed
+    order of the published document (nothing says who voted or when)."""
+    rows = []
+    for budget, doc in _counted():
+        for number, ballot in enumerate(doc["ballots"], start=1):
+            given = ballot.items() if isinstance(ballot, dict) else ((n, 1) for n in ballot)
+            rows += [
+                {
+                    "verfahren": budget.process.slug,
+                    "budget": budget.title,
+                    "stimmzettel": number,
+                    "projekt": int(project),
+                    "punkte": points,
+                }
+                for project, points in given
+            ]
+    return rows
+
+
+RESULTS = register_pipeline(
+    Pipeline(
+        key="buergerbudget-ergebnisse",
+        title="Bürgerbudget: Ergebnisse der Abstimmungen",
+        description=(
+            "Für jedes ausgezählte Bürgerbudget und jedes Projekt: Kosten, Stimmen (oder "
+            "Punkte), ob es gefördert wird, die Regel und die Zahl der Stimmzettel. Die "
+            "Schritte der Regel stehen auf der Ergebnisseite."
+        ),
+        publisher="Amt für Digitalisierung",
+        publisher_email="opendata-beteiligung@duesseldorf.example",
+        columns=(
+            Column("verfahren", "string", "Verfahren", "Kurzname der Beteiligung."),
+            Column("budget", "string", "Budget"),
+            _count("budget_euro", "Budget in Euro"),
+            Column("regel", "string", "Regel", "greedy oder equal_shares."),
+            _count("projekt", "Projektnummer"),
+            Column("projekt_titel", "string", "Projekt"),
+            _count("kosten_euro", "Kosten in Euro"),
+            _count("stimmen", "Stimmen oder Punkte"),
+            Column("gefoerdert", "boolean", "Gefördert"),
+            _count("stimmzettel", "Stimmzettel insgesamt"),
+            Column("internetseite", "string", "Internetseite", "Die Ergebnisseite."),
+        ),
+        rows=result_rows,
+        dimensions=("verfahren", "budget", "projekt"),
+        themes=("GOVE",),
+        keywords=("Bürgerbeteiligung", "Bürgerbudget", "Abstimmung", "Ergebnis"),
+        frequency="DAILY",
+        disclosure="none",
+    )
+)
+
+BALLOTS = register_pipeline(
+    Pipeline(
+        key="buergerbudget-stimmzettel",
+        title="Bürgerbudget: alle Stimmzettel ohne Namen",
+        description=(
+            "Die Rohdaten jeder ausgezählten Abstimmung: je Stimmzettel und gewähltem Projekt "
+            "eine Zeile, mit den Punkten (bei Zustimmung 1). Die Stimmzettel sind ohne Namen "
+            "und ohne Zeitpunkt in fester Reihenfolge nummeriert; damit lässt sich das "
+            "Ergebnis nachrechnen."
+        ),
+        publisher="Amt für Digitalisierung",
+        publisher_email="opendata-beteiligung@duesseldorf.example",
+        columns=(
+            Column("verfahren", "string", "Verfahren", "Kurzname der Beteiligung."),
+            Column("budget", "string", "Budget"),
+            _count("stimmzettel", "Stimmzettel", "Laufende Nummer in der Auszählung."),
+            _count("projekt", "Projektnummer"),
+            _count("punkte", "Punkte", "1 bei Stimmzetteln mit Auswahl."),
+        ),
+        rows=ballot_rows,
+        dimensions=("verfahren", "budget", "stimmzettel", "projekt"),
+        themes=("GOVE",),
+        keywords=("Bürgerbeteiligung", "Bürgerbudget", "Stimmzettel", "Rohdaten"),
         frequency="DAILY",
         disclosure="none",
     )

@@ -1,6 +1,7 @@
-"""A resident's comments, supports and reports in the data export, and what happens to them
-when the account is deleted: the comments stay, without a name, because replies and the
-office's answers refer to them; whoever wants their text gone withdraws it first."""
+"""A resident's comments, proposals, supports, reports and votes in the data export, and what
+happens to them when the account is deleted: the comments stay, without a name, because
+replies and the office's answers refer to them; whoever wants their text gone withdraws it
+first. A vote stays counted; what it was is not linked to the account anyway."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from rathaus.accounts.models import User
 from rathaus.accounts.services.privacy import Block, DataSource, Retained, on
 
-from .models import Comment, Participant, Report, Support
+from .models import Comment, Participant, Proposal, Report, Support, Vote
 
 __all__ = ["DATA_SOURCE"]
 
@@ -41,11 +42,34 @@ def export(user: User) -> dict:
         "supported_comments": list(
             Support.objects.filter(user=user).values_list("comment_id", flat=True)
         ),
+        "proposals": [
+            {
+                "process": p.process.title,
+                "title": p.title,
+                "text": p.text,
+                "status": p.get_status_display(),
+                "written_at": p.created_at.isoformat(),
+            }
+            for p in Proposal.objects.filter(author__user=user).select_related("process")
+        ],
         "reports": [
-            {"comment": r.comment_id, "reason": r.get_reason_display(), "note": r.note}
+            {
+                "comment": r.comment_id,
+                "proposal": r.proposal_id,
+                "reason": r.get_reason_display(),
+                "note": r.note,
+            }
             for r in Report.objects.filter(reporter=user)
         ],
+        # that the resident voted, not what: the ballot is stored without a link to anyone
+        "votes": [
+            {"budget": v.budget.title, "cast_at": v.cast_at.isoformat()} for v in _votes(user)
+        ],
     }
+
+
+def _votes(user: User):
+    return Vote.objects.filter(user=user).select_related("budget").order_by("cast_at")
 
 
 def readable(user: User) -> list[Block]:
@@ -76,6 +100,16 @@ def retention(user: User) -> list[Retained]:
             ),
         )
         for c in shown
+    ] + [
+        Retained(
+            what=_("Ihre Stimme zu „%(budget)s“") % {"budget": v.budget.title},
+            until=None,
+            why=_(
+                "Die Stimme bleibt gezählt. Dass Sie abgestimmt haben, ist danach keinem Konto "
+                "mehr zugeordnet; was Sie gewählt haben, war es nie."
+            ),
+        )
+        for v in _votes(user)
     ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import proposals, public, resident, staff
+from .views import budgets, proposals, public, resident, staff
 
 app_name = "participation"
 
@@ -38,6 +38,14 @@ urlpatterns = [
         resident.comment,
         name="comment",
     ),
+    path("beteiligung/<slug:slug>/budget/<int:pk>/", budgets.budget, name="budget"),
+    path("beteiligung/<slug:slug>/budget/<int:pk>/abstimmen/", budgets.vote, name="vote"),
+    path("beteiligung/<slug:slug>/budget/<int:pk>/ergebnis/", budgets.result, name="result"),
+    path(
+        "beteiligung/<slug:slug>/budget/<int:pk>/ergebnis.json",
+        budgets.result_file,
+        name="result_file",
+    ),
     path("verwaltung/beteiligung/", staff.home, name="staff_home"),
     path("verwaltung/beteiligung/meldungen/", staff.queue, name="queue"),
     path("verwaltung/beteiligung/kommentare/<int:pk>/", staff.moderate, name="moderate"),
@@ -50,6 +58,16 @@ urlpatterns = [
     path("verwaltung/beteiligung/vorschlaege/<int:pk>/stand/", staff.decide, name="decide"),
     path("verwaltung/beteiligung/<slug:slug>/", staff.process, name="staff_process"),
     path("verwaltung/beteiligung/<slug:slug>/erfassen/", staff.assist, name="assist"),
+    path(
+        "verwaltung/beteiligung/<slug:slug>/budget/<int:pk>/",
+        budgets.staff_budget,
+        name="staff_budget",
+    ),
+    path(
+        "verwaltung/beteiligung/<slug:slug>/budget/<int:pk>/auszaehlen/",
+        budgets.count,
+        name="count",
+    ),
     path(
         "verwaltung/beteiligung/<slug:slug>/vorschlaege/",
         staff.proposals_list,

@@ -3,8 +3,10 @@
 Phases around today (information behind us, the discussion running for three more weeks),
 eight sections with comments, replies and supports by invented residents (marked as demo
 accounts), the Amt für Digitalisierung's answers, one comment hidden by the moderation with
-its reason, and the link to the committee and its paper in the council's demo. Loaded once;
-a city's own processes are never touched.
+its reason, and the link to the committee and its paper in the council's demo. Then the
+participatory budget 2027 collecting ideas, and last year's budget of Stadtbezirk 3 with a
+finished vote (simulated ballots), counted by the Method of Equal Shares. Loaded once; a
+city's own processes are never touched.
 """
 
 import random
@@ -23,12 +25,16 @@ from rathaus.council.models import Organization, Paper
 from rathaus.offices.models import District, Office
 
 from ..models import (
+    Ballot,
+    Budget,
     Category,
+    Choice,
     Comment,
     Draft,
     Participant,
     Phase,
     Process,
+    Project,
     Proposal,
     ProposalSupport,
     Report,
@@ -36,7 +42,9 @@ from ..models import (
     Section,
     StatusChange,
     Support,
+    Vote,
 )
+from ..services import budgets
 
 FOLDER = Path(__file__).parent
 RESIDENTS = 40  # demo accounts that comment and support
@@ -81,12 +89,15 @@ def load(*, log: Callable[[str], Any] = print) -> None:
         comments = _comments(content, sections, random.Random(2030))  # noqa: S311 -- demo
         _responses(process, content["responses"], comments, staff)
         _hidden(content["hidden"], sections, staff)
-        ideas = _proposals(read_json(FOLDER, "proposals.json"), office, staff)
+        ideas_content = read_json(FOLDER, "proposals.json")
+        ideas = _proposals(ideas_content, office, staff)
+        budget = _finished_vote(ideas_content, office, staff)
     log(
         f"  Beteiligung: „{process.title}“ mit {len(sections)} Abschnitten, "
         f"{Comment.objects.filter(section__draft__process=process).count()} Kommentaren und "
         f"{process.responses.count()} Antworten der Verwaltung; „{ideas.title}“ mit "
-        f"{ideas.proposals.count()} Vorschlägen"
+        f"{ideas.proposals.count()} Vorschlägen; „{budget.title}“ ausgezählt mit "
+        f"{budget.votes.count()} Stimmen"
     )
 
 
@@ -270,3 +281,138 @@ def _proposals(content: dict, office: Office, staff: User) -> Process:
             proposal.threshold_reached_at = written + timedelta(days=1)
             proposal.save(update_fields=["threshold_reached_at"])
     return process
+
+
+# Last year's budget of Stadtbezirk 3: everything behind us, the projects being carried out.
+FINISHED_SPANS = {
+    "information": (-240, -210),
+    "proposals": (-210, -150),
+    "discussion": (-150, -90),
+    "voting": (-60, -32),
+    "results": (-32, -20),
+    "implementation": (-20, None),
+}
+VOTERS = 320  # simulated ballots: most online, the last PAPER_BALLOTS on paper
+PAPER_BALLOTS = 40
+# Where the simulated voters live; a voter likes projects of their own part of the district
+# (and those for everyone) much more than those of other parts.
+GROUPS = (("bilk", 0.45), ("oberbilk", 0.35), ("hafen", 0.20))
+
+
+def _finished_vote(content: dict, office: Office, staff: User) -> Budget:
+    finished = content["finished"]
+    fields = {
+        key: finished[key] for key in ("slug", "title", "summary", "description", "easy_language")
+    }
+    district = District.objects.get(number=finished["district"])
+    process = _process(
+        {"process": {**fields, "district": district}, "phases": IDEA_PHASES},
+        office,
+        FINISHED_SPANS,
+        paper="Beteiligungshaushalt",
+    )
+    categories = {
+        name: Category.objects.create(process=process, name=name) for name in content["categories"]
+    }
+    budget = Budget.objects.create(
+        process=process,
+        title=f"Bürgerbudget {district.name}",
+        district=district,
+        amount=finished["budget"],
+        rule=Budget.Rule.EQUAL_SHARES,
+        district_check=True,
+    )
+    residents = _residents()
+    projects = []
+    for number, entry in enumerate(finished["projects"], start=1):
+        participant, _created = Participant.objects.get_or_create(
+            user=residents[(number * 5) % len(residents)],
+            defaults={"public_name": entry["public_name"]},
+        )
+        written = _at(-200 + number, 9 + number % 8)
+        proposal = Proposal.objects.create(
+            process=process,
+            author=participant,
+            public_name=entry["public_name"],
+            title=entry["title"],
+            text=entry["text"],
+            district=district,
+            category=categories[entry["category"]],
+            location=entry["location"],
+            status=Proposal.Status.ACCEPTED,
+            cost=entry["cost"],
+            created_at=written,
+        )
+        StatusChange.objects.bulk_create(
+            [
+                StatusChange(proposal=proposal, status="submitted", changed_at=written),
+                StatusChange(
+                    proposal=proposal,
+                    status="accepted",
+                    reason="Geprüft: umsetzbar im Stadtbezirk; zur Abstimmung zugelassen.",
+                    changed_by=staff,
+                    changed_at=_at(-95, 14),
+                ),
+            ]
+        )
+        projects.append(
+            Project.objects.create(
+                budget=budget, proposal=proposal, number=number, cost=entry["cost"]
+            )
+        )
+    _ballots(budget, projects, finished["projects"], staff, random.Random(2026))  # noqa: S311
+    budgets.count(budget, by=staff, now=_at(-31, 11))
+    return budget
+
+
+def _ballots(
+    budget: Budget, projects: list[Project], entries: list[dict], staff: User, rng: random.Random
+) -> None:
+    """Simulated voters: each likes projects by their popularity, much more those of their own
+    part of the district, and picks what fits into the budget, favourites first."""
+    voters = User.objects.bulk_create(
+        User(
+            email=f"abstimmung-{n:03d}@demo.duesseldorf.invalid",
+            full_name=f"Demo-Abstimmende {n:03d}",
+        )
+        for n in range(1, VOTERS - PAPER_BALLOTS + 1)
+    )
+    quarters = list(budget.district.quarters.all())
+    votes, choices = [], []
+    for index in range(VOTERS):
+        home = rng.choices([g for g, _w in GROUPS], weights=[w for _g, w in GROUPS])[0]
+        liked = []
+        for project, entry in zip(projects, entries, strict=True):
+            near = entry["group"] in (home, "citywide")
+            if rng.random() < entry["popularity"] / 10 * (0.9 if near else 0.15):
+                liked.append((rng.random() * entry["popularity"], project))
+        picked, spent = [], 0
+        for _score, project in sorted(liked, key=lambda pair: -pair[0]):
+            if spent + project.cost <= budget.amount:
+                picked.append(project)
+                spent += project.cost
+        if not picked:
+            continue
+        online = index < len(voters)
+        votes.append(
+            Vote(
+                budget=budget,
+                user=voters[index] if online else None,
+                identity=""
+                if online
+                else budgets.identity(budget, "Demo", f"Papier {index}", _at(-9000).date()),
+                quarter=rng.choice(quarters),
+                channel="online" if online else "paper",
+                entered_by=None if online else staff,
+                cast_at=_at(-60 + index * 28 // VOTERS, 8 + index % 12),
+            )
+        )
+        ballot = Ballot(budget=budget)
+        choices.append((ballot, picked))
+    Vote.objects.bulk_create(votes)
+    ballots = Ballot.objects.bulk_create([ballot for ballot, _picked in choices])
+    Choice.objects.bulk_create(
+        Choice(ballot=ballot, project=project)
+        for ballot, (_same, picked) in zip(ballots, choices, strict=True)
+        for project in picked
+    )

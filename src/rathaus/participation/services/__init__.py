@@ -1,11 +1,12 @@
 """The participation module's public surface: processes and phases, comments, proposals,
 moderation and the office's responses. Other modules import from here only."""
 
-from . import comments, moderation, notices, proposals, responses
+from . import budgets, comments, moderation, notices, proposals, responses
 from .processes import NotAllowed, may_manage, overview, require_open, visible, visible_to
 
 __all__ = [
     "NotAllowed",
+    "budgets",
     "comments",
     "may_manage",
     "moderation",

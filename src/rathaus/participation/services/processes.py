@@ -40,11 +40,13 @@ OPEN_IN: dict[str, frozenset[str]] = {
     "comment": frozenset({Phase.Kind.DISCUSSION}),
     "propose": frozenset({Phase.Kind.PROPOSALS}),
     "support_proposal": frozenset({Phase.Kind.PROPOSALS, Phase.Kind.DISCUSSION}),
+    "vote": frozenset({Phase.Kind.VOTING}),
 }
 ACTION_NAMES = {
     "comment": gettext_lazy("Kommentieren"),
     "propose": gettext_lazy("Vorschläge einreichen"),
     "support_proposal": gettext_lazy("Vorschläge unterstützen"),
+    "vote": gettext_lazy("Abstimmen"),
 }
 
 

@@ -1,7 +1,7 @@
 """Residents' pages: the processes, a process with its phases and drafts, a draft section with
 its comments (and, for signed-in residents, the forms to take part), the guidelines."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.council import services as council
 
 from ..forms import CommentForm, ReplyForm
-from ..models import Comment, Participant, Process, Section
+from ..models import Comment, Participant, Process, Result, Section
 from ..services import comments, overview, visible_to
 from ..services.processes import NotAllowed, require_open
 
@@ -79,6 +79,9 @@ def process(request: HttpRequest, slug: str) -> HttpResponse:
             "next_meeting": next_meeting,
             "proposal_count": found.proposals.filter(withdrawn_at=None, hidden_at=None).count(),
             "propose_open": propose_open,
+            "budgets": found.budgets.annotate(
+                counted=Exists(Result.objects.filter(budget=OuterRef("pk")))
+            ),
             "now": now,
         },
     )

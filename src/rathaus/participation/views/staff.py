@@ -21,15 +21,19 @@ __all__ = ["assist", "decide", "home", "moderate", "process", "proposals_list", 
 
 @staff_required(MANAGE)
 def home(request: HttpRequest) -> HttpResponse:
-    processes = manageable(request.user).annotate(
-        waiting=Count(
-            "drafts__sections__comments",
-            filter=Q(
-                drafts__sections__comments__parent=None,
-                drafts__sections__comments__response=None,
-                drafts__sections__comments__hidden_at=None,
-                drafts__sections__comments__withdrawn_at=None,
-            ),
+    processes = (
+        manageable(request.user)
+        .prefetch_related("budgets")
+        .annotate(
+            waiting=Count(
+                "drafts__sections__comments",
+                filter=Q(
+                    drafts__sections__comments__parent=None,
+                    drafts__sections__comments__response=None,
+                    drafts__sections__comments__hidden_at=None,
+                    drafts__sections__comments__withdrawn_at=None,
+                ),
+            )
         )
     )
     return render(
