@@ -97,7 +97,7 @@ def test_pages_reflow_at_400_percent_zoom(chromium, live_server, city):
     """WCAG 1.4.10: 1280 px at 400 % is 320 CSS px; nothing may need sideways scrolling.
     (One test for all pages: the demo city is loaded once, not once per page.)"""
     from rathaus.council.models import Meeting, Organization, Paper
-    from rathaus.participation.models import Budget, Proposal, Section
+    from rathaus.participation.models import Budget, Proposal, Section, Survey
 
     context = chromium.new_context(locale="de-DE", viewport={"width": 320, "height": 640})
     page = context.new_page()
@@ -116,6 +116,7 @@ def test_pages_reflow_at_400_percent_zoom(chromium, live_server, city):
             for budget in Budget.objects.filter(result__isnull=False)[:1]
             for tail in ("", "ergebnis/")
         ),
+        *(f"/beteiligung/{s.process.slug}/umfragen/{s.pk}/" for s in Survey.objects.all()[:1]),
     ]
     for path in [*REFLOW_PAGES, *council, *participation]:
         page.goto(live_server.url + path)

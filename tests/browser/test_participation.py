@@ -2,7 +2,7 @@
 main menu, opens the draft strategy, supports a comment, writes one of their own and replies
 to another; then reads the next meeting of the committee that decides on the strategy. A
 resident supports a proposal and casts a budget ballot. Every page is axe-clean, the
-moderation pages, the office's budget page and a published result too."""
+moderation pages, the office's budget page, a published result and a survey too."""
 
 import pytest
 
@@ -146,6 +146,7 @@ def test_the_moderation_pages_are_accessible(chromium, live_server, city):
         "/beteiligung/regeln/",
         f"/verwaltung/beteiligung/{FINISHED}/budget/{finished.pk}/",
         f"/beteiligung/{FINISHED}/budget/{finished.pk}/ergebnis/",
+        f"/beteiligung/{SLUG}/umfragen/{process.surveys.get().pk}/",
     ):
         page.goto(path)
         assert_accessible(page)

@@ -16,7 +16,18 @@ from rathaus.accounts import policy
 from rathaus.core.admin import AuditedAdmin
 from rathaus.core.uploads import check_upload
 
-from .models import Budget, Document, Draft, Phase, Process, Project, Proposal, Section
+from .models import (
+    Budget,
+    Document,
+    Draft,
+    Phase,
+    Process,
+    Project,
+    Proposal,
+    Section,
+    Survey,
+)
+from .services import surveys
 from .services.processes import MANAGE, manageable
 
 # Paths below /beteiligung/ that are pages of their own, not processes.
@@ -234,6 +245,50 @@ class BudgetAdmin(DraftAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and obj.votes.exists():
             return False  # the ballot must not change while people vote on it
+        return super().has_change_permission(request, obj)
+
+    has_delete_permission = has_change_permission
+
+
+class SurveyForm(forms.ModelForm):
+    class Meta:
+        model = Survey
+        fields = ("process", "phase", "title", "introduction", "schema")
+
+    def clean_schema(self) -> Any:
+        schema = self.cleaned_data["schema"]
+        if errors := surveys.check_schema(schema):
+            raise forms.ValidationError(errors)
+        return schema
+
+    def clean(self) -> dict:
+        data = super().clean()
+        process, phase = data.get("process"), data.get("phase")
+        if process is not None and phase is not None and phase.process_id != process.pk:
+            self.add_error("phase", _("Bitte wählen Sie eine Phase dieser Beteiligung."))
+        return data
+
+
+@admin.register(Survey)
+class SurveyAdmin(DraftAdmin):
+    """A survey's questions as JSON (the applications' form export); fixed once answered."""
+
+    form = SurveyForm
+    list_display = ("title", "process", "phase")
+    fields = ("process", "phase", "title", "introduction", "schema")
+    inlines = ()
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return Survey.objects.filter(process__in=manageable(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "phase":
+            kwargs["queryset"] = Phase.objects.filter(process__in=manageable(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.answers.exists():
+            return False  # answers refer to these questions
         return super().has_change_permission(request, obj)
 
     has_delete_permission = has_change_permission

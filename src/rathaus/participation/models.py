@@ -659,3 +659,72 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.budget}: {self.counted_at:%d.%m.%Y}"
+
+
+class Survey(models.Model):
+    """A questionnaire of a process, built with the applications form engine's field types.
+    Open while its phase runs; answers are anonymous, stored apart from who answered."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="surveys")
+    phase = models.ForeignKey(
+        Phase,
+        verbose_name=_("Offen während der Phase"),
+        on_delete=models.PROTECT,
+        related_name="surveys",
+    )
+    title = models.CharField(_("Titel"), max_length=200)
+    introduction = models.TextField(_("Einleitung"), blank=True)
+    schema = models.JSONField(
+        _("Fragen (JSON wie bei Antragsformularen)"),
+        help_text=_(
+            "Eine Seite mit Fragen der Arten text, textarea, number, date, choice, "
+            "multichoice und yesno – wie beim Formular-Export der Anträge."
+        ),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("Umfrage")
+        verbose_name_plural = _("Umfragen")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SurveyParticipation(models.Model):
+    """That someone answered a survey (once), not what."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="participations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Teilnahme an einer Umfrage")
+        verbose_name_plural = _("Teilnahmen an Umfragen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "user"],
+                condition=Q(user__isnull=False),
+                name="participation_survey_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} ({self.pk})"
+
+
+class SurveyAnswer(models.Model):
+    """One person's answers, by question key – without who or when (a random key)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="answers")
+    values = models.JSONField()
+
+    class Meta:
+        verbose_name = _("Antworten auf eine Umfrage")
+        verbose_name_plural = _("Antworten auf Umfragen")
+
+    def __str__(self) -> str:
+        return str(self.pk)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from rathaus.accounts.models import User
 from rathaus.accounts.services.privacy import Block, DataSource, Retained, on
 
-from .models import Comment, Participant, Proposal, Report, Support, Vote
+from .models import Comment, Participant, Proposal, Report, Support, SurveyParticipation, Vote
 
 __all__ = ["DATA_SOURCE"]
 
@@ -65,6 +65,10 @@ def export(user: User) -> dict:
         "votes": [
             {"budget": v.budget.title, "cast_at": v.cast_at.isoformat()} for v in _votes(user)
         ],
+        # likewise for surveys: that the resident took part; the answers carry no name
+        "surveys": list(
+            SurveyParticipation.objects.filter(user=user).values_list("survey__title", flat=True)
+        ),
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import budgets, proposals, public, resident, staff
+from .views import budgets, proposals, public, resident, staff, surveys
 
 app_name = "participation"
 
@@ -46,6 +46,7 @@ urlpatterns = [
         budgets.result_file,
         name="result_file",
     ),
+    path("beteiligung/<slug:slug>/umfragen/<int:pk>/", surveys.survey, name="survey"),
     path("verwaltung/beteiligung/", staff.home, name="staff_home"),
     path("verwaltung/beteiligung/meldungen/", staff.queue, name="queue"),
     path("verwaltung/beteiligung/kommentare/<int:pk>/", staff.moderate, name="moderate"),
@@ -62,6 +63,11 @@ urlpatterns = [
         "verwaltung/beteiligung/<slug:slug>/budget/<int:pk>/",
         budgets.staff_budget,
         name="staff_budget",
+    ),
+    path(
+        "verwaltung/beteiligung/<slug:slug>/umfragen/<int:pk>/antworten.csv",
+        surveys.answers_file,
+        name="survey_answers",
     ),
     path(
         "verwaltung/beteiligung/<slug:slug>/budget/<int:pk>/auszaehlen/",

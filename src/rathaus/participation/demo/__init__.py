@@ -42,6 +42,9 @@ from ..models import (
     Section,
     StatusChange,
     Support,
+    Survey,
+    SurveyAnswer,
+    SurveyParticipation,
     Vote,
 )
 from ..services import budgets
@@ -89,6 +92,7 @@ def load(*, log: Callable[[str], Any] = print) -> None:
         comments = _comments(content, sections, random.Random(2030))  # noqa: S311 -- demo
         _responses(process, content["responses"], comments, staff)
         _hidden(content["hidden"], sections, staff)
+        _survey(process, random.Random(2031))  # noqa: S311 -- demo
         ideas_content = read_json(FOLDER, "proposals.json")
         ideas = _proposals(ideas_content, office, staff)
         budget = _finished_vote(ideas_content, office, staff)
@@ -208,6 +212,83 @@ def _hidden(content: list, sections: dict[str, Section], staff: User) -> None:
             decided_at=comment.hidden_at,
             decided_by=staff,
         )
+
+
+SURVEY = {
+    "pages": [
+        {
+            "title": "Ihre Erfahrungen",
+            "fields": [
+                {
+                    "key": "online",
+                    "type": "choice",
+                    "label": "Wie oft erledigen Sie Dinge mit der Stadt über das Internet?",
+                    "required": True,
+                    "options": [
+                        ["nie", "nie"],
+                        ["selten", "selten"],
+                        ["manchmal", "manchmal"],
+                        ["oft", "oft"],
+                    ],
+                },
+                {
+                    "key": "zuerst",
+                    "type": "multichoice",
+                    "label": "Was soll die Stadt zuerst verbessern?",
+                    "help": "Sie können mehreres wählen.",
+                    "options": [
+                        ["termine", "Termine online buchen"],
+                        ["antraege", "Anträge ohne Papier"],
+                        ["wlan", "Freies WLAN"],
+                        ["sprache", "Leichte Sprache und Vorlesen"],
+                        ["daten", "Offene Daten"],
+                    ],
+                },
+                {
+                    "key": "hilfe",
+                    "type": "yesno",
+                    "label": "Hätten Sie gern Hilfe vor Ort, zum Beispiel in der Bücherei?",
+                },
+                {
+                    "key": "anregung",
+                    "type": "textarea",
+                    "label": "Was möchten Sie uns noch sagen?",
+                    "max_length": 1000,
+                },
+            ],
+        }
+    ]
+}
+NOTES = [
+    "Bitte die Formulare auch auf dem Handy gut lesbar machen.",
+    "Die Terminbuchung im Bürgerbüro hat bei mir gut geklappt.",
+    "Mehr Sprechstunden für ältere Menschen in den Stadtteilen.",
+]
+
+
+def _survey(process: Process, rng: random.Random) -> None:
+    """A short questionnaire in the discussion phase, answered by the demo residents."""
+    phase = process.phases.get(kind=Phase.Kind.DISCUSSION)
+    survey = Survey.objects.create(
+        process=process,
+        phase=phase,
+        title="Kurzumfrage: Wie digital ist Ihr Alltag mit der Stadt?",
+        introduction=(
+            "Vier Fragen, zwei Minuten. Die Antworten helfen, die Strategie auf das "
+            "auszurichten, was Ihnen wichtig ist."
+        ),
+        schema=SURVEY,
+    )
+    options = [option for option, _label in SURVEY["pages"][0]["fields"][1]["options"]]
+    for index, user in enumerate(_residents()[:30]):
+        SurveyParticipation.objects.create(survey=survey, user=user)
+        values = {
+            "online": rng.choice(["nie", "selten", "manchmal", "manchmal", "oft", "oft"]),
+            "zuerst": sorted(rng.sample(options, rng.randint(1, 3))),
+            "hilfe": rng.choice(["ja", "nein", "nein"]),
+            "anregung": NOTES[index] if index < len(NOTES) else "",
+        }
+        SurveyAnswer.objects.create(survey=survey, values=values)
 
 
 # The 2027 participatory budget: ideas are collected now, checked, voted on in spring.

@@ -1,7 +1,8 @@
 """The participation module's public surface: processes and phases, comments, proposals,
-moderation and the office's responses. Other modules import from here only."""
+moderation, the office's responses, budgets and surveys. Other modules import from here
+only."""
 
-from . import budgets, comments, moderation, notices, proposals, responses
+from . import budgets, comments, moderation, notices, proposals, responses, surveys
 from .processes import NotAllowed, may_manage, overview, require_open, visible, visible_to
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "proposals",
     "require_open",
     "responses",
+    "surveys",
     "visible",
     "visible_to",
 ]

@@ -79,6 +79,7 @@ def process(request: HttpRequest, slug: str) -> HttpResponse:
             "next_meeting": next_meeting,
             "proposal_count": found.proposals.filter(withdrawn_at=None, hidden_at=None).count(),
             "propose_open": propose_open,
+            "surveys": found.surveys.all(),
             "budgets": found.budgets.annotate(
                 counted=Exists(Result.objects.filter(budget=OuterRef("pk")))
             ),
