@@ -73,6 +73,10 @@ def test_a_moderator_hides_with_a_public_reason_and_the_author_is_told(
     client.force_login(moderator)
     queue = client.get("/verwaltung/beteiligung/meldungen/").content.decode()
     assert "Kauft alle bei Firma X!" in queue and "Werbung oder Spam" in queue
+    waiting = len(moderation.queue(moderator))
+    assert moderation.waiting(moderator) == waiting >= 1
+    home = client.get("/verwaltung/beteiligung/").content.decode()
+    assert f"{waiting} gemeldete" in home or f"{waiting} gemeldeter" in home
     url = f"/verwaltung/beteiligung/kommentare/{comment.pk}/"
     empty = client.post(url, {"entscheidung": "ausblenden", "reason": " "})
     assert empty.status_code == 400 and "Bitte nennen Sie den Grund" in empty.content.decode()

@@ -1,4 +1,5 @@
-"""Residents comment on a draft section by section, reply, support and report comments.
+"""Residents comment on a draft section by section, reply and support comments (reporting
+is in ``moderation``, for comments and proposals alike).
 
 Each function takes the resident (or, for the assisted channel, the staff member), checks the
 phase and the rules, writes in one transaction and tells the people concerned after commit.

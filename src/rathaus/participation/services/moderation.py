@@ -22,7 +22,7 @@ from ..models import Comment, Proposal, Report
 from . import notices
 from .processes import NotAllowed, manageable, may_manage, own, process_of
 
-__all__ = ["Waiting", "hide", "keep", "queue", "report", "restore"]
+__all__ = ["Waiting", "hide", "keep", "queue", "report", "restore", "waiting"]
 
 Item = Comment | Proposal
 
@@ -68,6 +68,18 @@ class Waiting:
     open_reports: int
     first_report: datetime
     reasons: list[str]
+
+
+def waiting(user) -> int:
+    """How many contributions with open reports wait in the processes ``user`` moderates."""
+    processes = manageable(user)
+    open_reports = Report.objects.filter(decision="")
+    comments = open_reports.filter(comment__section__draft__process__in=processes)
+    proposals = open_reports.filter(proposal__process__in=processes)
+    return (
+        comments.values("comment").distinct().count()
+        + proposals.values("proposal").distinct().count()
+    )
 
 
 def queue(user) -> list[Waiting]:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from rathaus.accounts import policy
 from rathaus.core import ratelimit
 
-from ..models import Comment, Phase, Process
+from ..models import Comment, Phase, Process, Proposal
 
 __all__ = [
     "MANAGE",
@@ -112,9 +112,9 @@ def own(item, user) -> bool:
     return item.author is not None and item.author.user_id == user.pk
 
 
-def process_of(item) -> Process:
+def process_of(item: Comment | Proposal) -> Process:
     """The process a comment or a proposal belongs to."""
-    return item.process if hasattr(item, "process_id") else item.section.draft.process
+    return item.section.draft.process if isinstance(item, Comment) else item.process
 
 
 def limit_writing(user) -> None:

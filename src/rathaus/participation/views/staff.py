@@ -41,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "participation/staff/home.html",
         {
             "processes": processes,
-            "reported": len(moderation.queue(request.user)),
+            "reported": moderation.waiting(request.user),
             "section": "home",
         },
     )
