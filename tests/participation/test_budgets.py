@@ -127,13 +127,13 @@ def test_the_district_check_refuses_other_districts(voting, resident):
 
 
 def test_paper_ballots_by_staff_once_per_person(budget, moderator, other_office_moderator):
-    person = budgets.identity(budget, "Jürgen", "Müller", date(1950, 3, 14))
+    person = budgets.identity(budget.process, "Jürgen", "Müller", date(1950, 3, 14))
     budgets.cast(budget, ids(budget, 4), person=person, channel="paper", entered_by=moderator)
-    same = budgets.identity(budget, " JURGEN ", "müller", date(1950, 3, 14))
+    same = budgets.identity(budget.process, " JURGEN ", "müller", date(1950, 3, 14))
     assert same == person
     with pytest.raises(NotAllowed, match="Diese Person hat schon abgestimmt"):
         budgets.cast(budget, ids(budget, 1), person=same, channel="paper", entered_by=moderator)
-    stranger = budgets.identity(budget, "Ida", "Roth", date(1990, 1, 1))
+    stranger = budgets.identity(budget.process, "Ida", "Roth", date(1990, 1, 1))
     with pytest.raises(NotAllowed, match="keine Stimmzettel erfassen"):
         budgets.cast(
             budget, ids(budget, 1), person=stranger, channel="paper",
@@ -144,9 +144,22 @@ def test_paper_ballots_by_staff_once_per_person(budget, moderator, other_office_
     with pytest.raises(NotAllowed, match="keine Stimmzettel erfassen"):
         budgets.cast(budget, ids(budget, 1), person=stranger, channel="paper", entered_by=moderator)
     assert Vote.objects.get(budget=budget).entered_by == moderator
-    # the name is nowhere: only a keyed hash, different in another budget
-    other = make_budget(budget.process, [1000])
-    assert budgets.identity(other, "Jürgen", "Müller", date(1950, 3, 14)) != person
+    # the name is nowhere: only a keyed hash, different in another process
+    elsewhere = make_process(budget.process.office, slug="anderswo", spans=[("voting", -1, 3)])
+    assert budgets.identity(elsewhere, "Jürgen", "Müller", date(1950, 3, 14)) != person
+
+
+def test_of_several_district_budgets_in_a_process_a_person_votes_on_one(
+    budget, voting, resident, client
+):
+    other_district = make_budget(voting, [1000, 2000])
+    budgets.cast(budget, ids(budget, 1), user=resident)
+    with pytest.raises(NotAllowed, match="in dieser Beteiligung schon abgestimmt"):
+        budgets.cast(other_district, ids(other_district, 1), user=resident)
+    assert budgets.has_voted(other_district, resident)
+    elsewhere = make_process(voting.office, slug="anderswo", spans=[("voting", -1, 3)])
+    third = make_budget(elsewhere, [1000])
+    budgets.cast(third, ids(third, 1), user=resident)  # another process: another vote
 
 
 def test_counting_waits_for_the_end_then_publishes_once_with_the_log(

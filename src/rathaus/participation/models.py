@@ -80,6 +80,8 @@ class Process(models.Model):
     )
     published = models.BooleanField(_("Veröffentlicht"), default=False)
     created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
+    # Makes the identity of a person voting on paper unrecognisable outside this process.
+    salt = models.CharField(max_length=64, default=secrets.token_hex, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -507,8 +509,6 @@ class Budget(models.Model):
             "anderen Stadtbezirken werden nicht angenommen."
         ),
     )
-    # Makes the identity of a person voting on paper unrecognisable outside this budget.
-    salt = models.CharField(max_length=64, default=secrets.token_hex, editable=False)
 
     class Meta:
         ordering = ["pk"]
@@ -565,8 +565,10 @@ class Project(models.Model):
 
 
 class Vote(models.Model):
-    """That someone voted on a budget – not what: the ballot is stored apart, unlinked."""
+    """That someone voted on a budget – not what: the ballot is stored apart, unlinked. One
+    per person and process: of several district budgets a person votes on one."""
 
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="votes")
     budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="votes")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -594,12 +596,12 @@ class Vote(models.Model):
         verbose_name_plural = _("Stimmabgaben")
         constraints = [
             models.UniqueConstraint(
-                fields=["budget", "user"],
+                fields=["process", "user"],
                 condition=Q(user__isnull=False),
                 name="participation_one_vote_per_account",
             ),
             models.UniqueConstraint(
-                fields=["budget", "identity"],
+                fields=["process", "identity"],
                 condition=~Q(identity=""),
                 name="participation_one_vote_per_person",
             ),

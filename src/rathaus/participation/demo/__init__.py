@@ -477,11 +477,12 @@ def _ballots(
         online = index < len(voters)
         votes.append(
             Vote(
+                process=budget.process,
                 budget=budget,
                 user=voters[index] if online else None,
                 identity=""
                 if online
-                else budgets.identity(budget, "Demo", f"Papier {index}", _at(-9000).date()),
+                else budgets.identity(budget.process, "Demo", f"Papier {index}", _at(-9000).date()),
                 quarter=rng.choice(quarters),
                 channel="online" if online else "paper",
                 entered_by=None if online else staff,

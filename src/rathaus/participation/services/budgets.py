@@ -1,8 +1,9 @@
 """Participatory budgets: residents vote on accepted proposals within an amount; after the
 vote the office counts by the rule it chose and publishes the result with every step.
 
-One vote per person and budget: the database refuses a second ``Vote`` of the same account
-(or, on paper, of the same name and birth date) – also when two requests arrive at once
+One vote per person and process (of several district budgets, one): the database refuses a
+second ``Vote`` of the same account (or, on paper, of the same name and birth date) in the
+process – also when two requests arrive at once
 (tests/participation/test_budget_races.py). What someone voted for is stored apart from that
 they voted (``Ballot`` has a random key, no time and no link), so the ballot stays secret.
 """
@@ -32,7 +33,7 @@ from rathaus.core.templatetags.rathaus import euro
 from rathaus.offices.models import Quarter
 
 from .. import budgeting
-from ..models import Ballot, Budget, Choice, Phase, Project, Result, Vote
+from ..models import Ballot, Budget, Choice, Phase, Process, Project, Result, Vote
 from .processes import NotAllowed, may_manage, require_open
 
 __all__ = [
@@ -54,7 +55,11 @@ def projects_of(budget: Budget) -> QuerySet[Project]:
 
 
 def has_voted(budget: Budget, user) -> bool:
-    return user.is_authenticated and Vote.objects.filter(budget=budget, user=user).exists()
+    """Has ``user`` voted in the budget's process (on this budget or another of it)?"""
+    return (
+        user.is_authenticated
+        and Vote.objects.filter(process_id=budget.process_id, user=user).exists()
+    )
 
 
 def _plain(text: str) -> str:
@@ -62,11 +67,11 @@ def _plain(text: str) -> str:
     return " ".join("".join(c for c in letters if not unicodedata.combining(c)).split())
 
 
-def identity(budget: Budget, given_name: str, family_name: str, birth_date: date) -> str:
+def identity(process: Process, given_name: str, family_name: str, birth_date: date) -> str:
     """Who voted on paper, as a keyed hash: the same person gives the same value within this
-    budget (so a second paper ballot is refused), and nothing outside it."""
+    process (so a second paper ballot is refused), and nothing outside it."""
     text = "|".join([_plain(given_name), _plain(family_name), birth_date.isoformat()])
-    return hmac.new(budget.salt.encode(), text.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(process.salt.encode(), text.encode(), hashlib.sha256).hexdigest()
 
 
 def _checked(budget: Budget, chosen: Mapping[int, int]) -> dict[Project, int]:
@@ -154,6 +159,7 @@ def cast(
     try:
         with transaction.atomic():
             vote = Vote.objects.create(
+                process_id=budget.process_id,
                 budget=budget,
                 user=user,
                 identity=person,
@@ -173,7 +179,7 @@ def cast(
         raise NotAllowed(
             _("Diese Person hat schon abgestimmt. Jede Person hat eine Stimme.")
             if entered_by is not None
-            else _("Sie haben über dieses Budget schon abgestimmt. Jede Person hat eine Stimme.")
+            else _("Sie haben in dieser Beteiligung schon abgestimmt. Jede Person hat eine Stimme.")
         ) from error
     if user is not None and user.email:
         _confirm(budget, user)

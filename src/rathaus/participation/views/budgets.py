@@ -63,7 +63,7 @@ def vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     be cast comes back as it was filled in, with the reason."""
     found = _budget(request, slug, pk)
     if budgets.has_voted(found, request.user):
-        messages.info(request, _("Sie haben über dieses Budget schon abgestimmt."))
+        messages.info(request, _("Sie haben in dieser Beteiligung schon abgestimmt."))
         return redirect("participation:budget", slug=slug, pk=pk)
     projects = list(budgets.projects_of(found))
     data = posted(request)
@@ -139,7 +139,7 @@ def staff_budget(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if data is not None and form.is_valid():
         fields = form.cleaned_data
         person = budgets.identity(
-            found, fields["given_name"], fields["family_name"], fields["birth_date"]
+            found.process, fields["given_name"], fields["family_name"], fields["birth_date"]
         )
         try:
             budgets.cast(
