@@ -327,24 +327,16 @@ def _proposals(content: dict, office: Office, staff: User) -> Process:
     rng = random.Random(2027)  # noqa: S311 -- demo
     for index, entry in enumerate(current["proposals"]):
         author = residents[(index * 3) % len(residents)]
-        participant, _created = Participant.objects.get_or_create(
-            user=author, defaults={"public_name": entry["public_name"]}
-        )
         written = _at(-entry["days_ago"], 8 + index % 10)
-        proposal = Proposal.objects.create(
-            process=process,
-            author=participant,
-            public_name=entry["public_name"],
-            title=entry["title"],
-            text=entry["text"],
+        proposal = _proposal(
+            process,
+            author,
+            entry,
+            written,
             district=districts.get(entry["district"]),
             category=categories[entry["category"]],
-            location=entry.get("location", ""),
             status=entry["status"],
-            cost=entry.get("cost"),
-            created_at=written,
         )
-        StatusChange.objects.create(proposal=proposal, status="submitted", changed_at=written)
         for step in entry["history"]:
             StatusChange.objects.create(
                 proposal=proposal,
@@ -362,6 +354,28 @@ def _proposals(content: dict, office: Office, staff: User) -> Process:
             proposal.threshold_reached_at = written + timedelta(days=1)
             proposal.save(update_fields=["threshold_reached_at"])
     return process
+
+
+def _proposal(
+    process: Process, author: User, entry: dict, written: datetime, **fields: Any
+) -> Proposal:
+    """A demo resident's proposal as submitted (its later statuses are added by the caller)."""
+    participant, _created = Participant.objects.get_or_create(
+        user=author, defaults={"public_name": entry["public_name"]}
+    )
+    proposal = Proposal.objects.create(
+        process=process,
+        author=participant,
+        public_name=entry["public_name"],
+        title=entry["title"],
+        text=entry["text"],
+        location=entry.get("location", ""),
+        cost=entry.get("cost"),
+        created_at=written,
+        **fields,
+    )
+    StatusChange.objects.create(proposal=proposal, status="submitted", changed_at=written)
+    return proposal
 
 
 # Last year's budget of Stadtbezirk 3: everything behind us, the projects being carried out.
@@ -406,35 +420,21 @@ def _finished_vote(content: dict, office: Office, staff: User) -> Budget:
     residents = _residents()
     projects = []
     for number, entry in enumerate(finished["projects"], start=1):
-        participant, _created = Participant.objects.get_or_create(
-            user=residents[(number * 5) % len(residents)],
-            defaults={"public_name": entry["public_name"]},
-        )
-        written = _at(-200 + number, 9 + number % 8)
-        proposal = Proposal.objects.create(
-            process=process,
-            author=participant,
-            public_name=entry["public_name"],
-            title=entry["title"],
-            text=entry["text"],
+        proposal = _proposal(
+            process,
+            residents[(number * 5) % len(residents)],
+            entry,
+            _at(-200 + number, 9 + number % 8),
             district=district,
             category=categories[entry["category"]],
-            location=entry["location"],
             status=Proposal.Status.ACCEPTED,
-            cost=entry["cost"],
-            created_at=written,
         )
-        StatusChange.objects.bulk_create(
-            [
-                StatusChange(proposal=proposal, status="submitted", changed_at=written),
-                StatusChange(
-                    proposal=proposal,
-                    status="accepted",
-                    reason="Geprüft: umsetzbar im Stadtbezirk; zur Abstimmung zugelassen.",
-                    changed_by=staff,
-                    changed_at=_at(-95, 14),
-                ),
-            ]
+        StatusChange.objects.create(
+            proposal=proposal,
+            status="accepted",
+            reason="Geprüft: umsetzbar im Stadtbezirk; zur Abstimmung zugelassen.",
+            changed_by=staff,
+            changed_at=_at(-95, 14),
         )
         projects.append(
             Project.objects.create(
