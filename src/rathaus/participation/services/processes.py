@@ -28,6 +28,7 @@ __all__ = [
     "overview",
     "own",
     "process_of",
+    "refusal",
     "require_open",
     "visible",
     "visible_to",
@@ -105,6 +106,15 @@ def require_open(process: Process, action: str, now: datetime | None = None) -> 
         )
         % {"action": ACTION_NAMES[action]}
     )
+
+
+def refusal(process: Process, action: str, now: datetime | None = None) -> str:
+    """ "" if ``action`` is open now, else the sentence that says why not (for pages)."""
+    try:
+        require_open(process, action, now)
+    except NotAllowed as refused:
+        return refused.message
+    return ""
 
 
 def own(item, user) -> bool:

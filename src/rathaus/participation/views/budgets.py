@@ -18,7 +18,7 @@ from rathaus.core.forms import posted
 from ..forms import BallotForm, PaperBallotForm
 from ..models import CHANNELS, Budget, Result
 from ..services import NotAllowed, budgets, visible_to
-from ..services.processes import MANAGE, may_manage, require_open
+from ..services.processes import MANAGE, may_manage, refusal
 
 __all__ = ["budget", "count", "result", "result_file", "staff_budget", "vote"]
 
@@ -35,11 +35,7 @@ def _budget(request: HttpRequest, slug: str, pk: int) -> Budget:
 
 
 def _closed(budget: Budget) -> str:
-    try:
-        require_open(budget.process, "vote")
-    except NotAllowed as refusal:
-        return refusal.message
-    return ""
+    return refusal(budget.process, "vote")
 
 
 def budget(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -80,8 +76,8 @@ def vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 )
                 return redirect("participation:budget", slug=slug, pk=pk)
             review = budgets.check(found, form.chosen(), quarter=quarter)
-        except NotAllowed as refusal:
-            problem = refusal.message
+        except NotAllowed as refused:
+            problem = refused.message
     status = 409 if problem and data is not None else 400 if form.errors else 200
     context = {
         "process": found.process,
@@ -150,8 +146,8 @@ def staff_budget(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 channel=fields["channel"],
                 entered_by=request.user,
             )
-        except NotAllowed as refusal:
-            problem = refusal.message
+        except NotAllowed as refused:
+            problem = refused.message
         else:
             messages.success(request, _("Der Stimmzettel ist erfasst."))
             return redirect("participation:staff_budget", slug=slug, pk=pk)
@@ -181,8 +177,8 @@ def count(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     found = _managed(request, slug, pk)
     try:
         budgets.count(found, by=request.user)
-    except NotAllowed as refusal:
-        messages.error(request, refusal.message)
+    except NotAllowed as refused:
+        messages.error(request, refused.message)
         return redirect("participation:staff_budget", slug=slug, pk=pk)
     messages.success(request, _("Ausgezählt. Das Ergebnis ist veröffentlicht."))
     return redirect("participation:result", slug=slug, pk=pk)

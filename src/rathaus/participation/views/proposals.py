@@ -15,22 +15,13 @@ from rathaus.core.http import page_query
 from ..forms import ProposalFilterForm, ProposalForm
 from ..models import Participant, Proposal, ProposalSupport
 from ..services import NotAllowed, proposals, visible_to
-from ..services.processes import own, require_open
+from ..services.processes import own, refusal
 from .public import find_process
 from .resident import toggle_support, withdraw_own
 
 __all__ = ["image", "listing", "proposal", "propose", "support", "withdraw"]
 
 PER_PAGE = 20
-
-
-def _open(process, action: str) -> str:
-    """ "" if ``action`` is open now, else the sentence that says why not."""
-    try:
-        require_open(process, action)
-    except NotAllowed as refusal:
-        return refusal.message
-    return ""
 
 
 def listing(request: HttpRequest, slug: str) -> HttpResponse:
@@ -51,7 +42,7 @@ def listing(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "page": page,
         "query": page_query(request),
-        "closed": _open(process, "propose"),
+        "closed": refusal(process, "propose"),
     }
     return render(request, "participation/proposals.html", context)
 
@@ -78,7 +69,7 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
         "support_count": found.supports.count(),
         "supported": supported,
         "mine": request.user.is_authenticated and own(found, request.user),
-        "closed": _open(found.process, "support_proposal"),
+        "closed": refusal(found.process, "support_proposal"),
     }
     return render(request, "participation/proposal.html", context)
 
@@ -104,12 +95,12 @@ def propose(request: HttpRequest, slug: str) -> HttpResponse:
         process=process,
         initial={"public_name": participant.public_name if participant else ""},
     )
-    problem = _open(process, "propose")
+    problem = refusal(process, "propose")
     if data is not None and not problem and form.is_valid():
         try:
             made = proposals.submit(process, user=request.user, **form.cleaned_data)
-        except NotAllowed as refusal:
-            problem = refusal.message
+        except NotAllowed as refused:
+            problem = refused.message
         else:
             messages.success(request, _("Danke! Ihr Vorschlag ist veröffentlicht."))
             return redirect("participation:proposal", pk=made.pk)

@@ -12,7 +12,7 @@ from rathaus.council import services as council
 from ..forms import CommentForm, ReplyForm
 from ..models import Comment, Participant, Process, Result, Section
 from ..services import comments, overview, visible_to
-from ..services.processes import NotAllowed, require_open
+from ..services.processes import refusal
 
 __all__ = [
     "find_process",
@@ -61,11 +61,7 @@ def process(request: HttpRequest, slug: str) -> HttpResponse:
     for entry in drafts:
         entry["comment_count"] = sum(s.comment_count for s in entry["sections"])
     next_meeting = council.upcoming(now, found.committee).first() if found.committee else None
-    try:
-        require_open(found, "propose", now)
-        propose_open = True
-    except NotAllowed:
-        propose_open = False
+    propose_open = not refusal(found, "propose", now)
     return render(
         request,
         "participation/process.html",
@@ -103,11 +99,7 @@ def section_page(
     user = request.user
     order = request.GET.get("sortierung", "aelteste")
     order = order if order in ORDERS else "aelteste"
-    try:
-        require_open(process, "comment")
-        closed = ""
-    except NotAllowed as refusal:
-        closed = refusal.message
+    closed = refusal(process, "comment")
     name = ""
     if user.is_authenticated:
         participant = Participant.objects.filter(user=user).first()

@@ -43,8 +43,8 @@ def answer_survey(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if page.is_valid():
         try:
             surveys.answer(found, page, user=request.user)
-        except NotAllowed as refusal:
-            problem = refusal.message
+        except NotAllowed as refused:
+            problem = refused.message
         else:
             messages.success(
                 request, _("Danke! Ihre Antworten sind gespeichert – ohne Ihren Namen.")
