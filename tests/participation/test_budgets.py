@@ -429,3 +429,15 @@ def test_the_office_sets_up_a_budget_with_accepted_proposals_only(
     assert budget.title not in listing.content.decode()
     elsewhere = client.get(f"/verwaltung/participation/budget/{budget.pk}/change/")
     assert elsewhere.status_code == 302 and elsewhere.url == "/verwaltung/"  # "does not exist"
+
+
+def test_the_steps_speak_of_points_on_a_points_ballot(client, voting, resident, moderator):
+    budget = make_budget(voting, [30000, 40000], ballot="points", points=10)
+    first, second = budget.projects.order_by("number")
+    budgets.cast(budget, {first.pk: 3, second.pk: 7}, user=resident)
+    end_vote(voting)
+    budgets.count(budget, by=moderator)
+    page = client.get(reverse("participation:result", args=[voting.slug, budget.pk]))
+    text = page.content.decode()
+    assert "„Projekt 2“ – 7 Punkte, 40.000,00" in text and "wird gefördert" in text
+    assert "„Projekt 1“ – 3 Punkte, 30.000,00" in text and "wird übersprungen" in text
