@@ -76,6 +76,7 @@ class Outcome:
     funded: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     spent: int = 0
+    votes: dict[str, int] = field(default_factory=dict)  # per project: votes or points
 
 
 def votes(projects: Sequence[Project], ballots: Iterable[Ballot]) -> dict[str, int]:
@@ -119,7 +120,8 @@ def _greedy(
 
 
 def greedy(projects: Sequence[Project], ballots: Sequence[Ballot], budget: int) -> Outcome:
-    return _greedy(list(projects), votes(projects, ballots), budget, Outcome(), "greedy")
+    counts = votes(projects, ballots)
+    return _greedy(list(projects), counts, budget, Outcome(votes=counts), "greedy")
 
 
 def _price(shares: list[Fraction], cost: int) -> Fraction | None:
@@ -143,7 +145,7 @@ def equal_shares(
     projects = list(projects)
     ballots = [frozenset(b) for b in ballots]
     counts = votes(projects, ballots)
-    outcome = Outcome()
+    outcome = Outcome(votes=counts)
     if not ballots:
         return outcome
     shares = [Fraction(budget, len(ballots))] * len(ballots)
@@ -238,11 +240,7 @@ def differences(document: dict, outcome: Outcome) -> list[str]:
     problems = []
     if [str(n) for n in published.get("funded", [])] != outcome.funded:
         problems.append("Die veröffentlichten geförderten Projekte weichen von der Nachzählung ab.")
-    counted = votes(
-        [Project(str(p["number"]), p["cost"]) for p in document["projects"]],
-        [b if isinstance(b, dict) else [str(n) for n in b] for b in document.get("ballots") or []],
-    )
     totals = {str(k): v for k, v in (published.get("votes") or {}).items()}
-    if totals != counted:
+    if totals != outcome.votes:
         problems.append("Die veröffentlichten Stimmenzahlen weichen von der Nachzählung ab.")
     return problems

@@ -205,8 +205,8 @@ def _confirm(budget: Budget, user) -> None:
 def voting_over(budget: Budget, now: datetime | None = None) -> bool:
     """Have all voting phases ended (and was there one)?"""
     now = now or timezone.now()
-    phases = budget.process.phases.filter(kind=Phase.Kind.VOTING)
-    return phases.exists() and not any(p.ends_at is None or p.ends_at > now for p in phases)
+    phases = list(budget.process.phases.filter(kind=Phase.Kind.VOTING))
+    return bool(phases) and not any(p.ends_at is None or p.ends_at > now for p in phases)
 
 
 def document(budget: Budget, now: datetime) -> dict[str, Any]:
@@ -245,10 +245,7 @@ def document(budget: Budget, now: datetime) -> dict[str, Any]:
     doc["result"] = {
         "funded": [int(key) for key in outcome.funded],
         "spent": outcome.spent,
-        "votes": budgeting.votes(
-            [budgeting.Project(str(p.number), p.cost) for p in projects],
-            [b if isinstance(b, dict) else [str(n) for n in b] for b in listed],
-        ),
+        "votes": outcome.votes,
         "steps": [
             {
                 "project": int(step.project),

@@ -36,11 +36,8 @@ class Command(BaseCommand):
             outcome = budgeting.recount(document)
         except (ValueError, budgeting.InputError) as error:
             raise CommandError(f"Ungültige Datei: {error}") from error
-        titles = {str(p["number"]): p["title"] for p in document["projects"]}
-        counts = budgeting.votes(
-            [budgeting.Project(str(p["number"]), p["cost"]) for p in document["projects"]],
-            [b if isinstance(b, dict) else [str(n) for n in b] for b in document["ballots"]],
-        )
+        titles = {str(p["number"]): p.get("title", "") for p in document["projects"]}
+        counts = outcome.votes
         self.stdout.write(
             f"{document.get('title', '')}: {document['amount']} Euro, Regel {document['rule']}, "
             f"{len(document['ballots'])} Stimmzettel"
