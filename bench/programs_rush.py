@@ -1,10 +1,14 @@
 """Programmes: the rush – 5,000 booking attempts from 200 concurrent clients at the moment a
 course with 500 places opens, through the real booking endpoint, on two app servers.
 
-Two ``rathaus serve`` processes (gunicorn with its default workers, two per core plus
-one) share one database: PostgreSQL (default; its own database ``rathaus_rush``, so the
-bench residents stay out of the demo city of the other benchmarks) or, with ``--sqlite``,
-the embedded SQLite file. The database gets a minimal setup, not the demo city: 5,000
+Two ``rathaus serve`` processes share one database and, here, one machine: together they
+start no more workers than one server would on it (``rathaus serve``'s default, two per
+core plus one, shared out and rounded down), as two production hosts each run their own
+default on their own cores. ``--workers 5`` gives each server the whole default: on two
+cores ten processes then take turns, and every request costs more CPU. The database
+is PostgreSQL (default; its own database ``rathaus_rush``, so the bench residents stay
+out of the demo city of the other benchmarks) or, with ``--sqlite``, the embedded SQLite
+file. The database gets a minimal setup, not the demo city: 5,000
 signed-in residents (accounts, database sessions as a passkey sign-in leaves them, CSRF
 cookies as the booking page sets them) and a free course for adults with 500 places
 whose booking opens a few seconds ahead.
@@ -60,6 +64,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
 import rush_client
 import rush_setup
+from rathaus.core.serving import default_workers
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/rathaus_rush"
 SERVERS = 2
@@ -85,8 +90,8 @@ def options(parser) -> None:
     parser.add_argument(
         "--workers",
         type=int,
-        default=2 * (os.cpu_count() or 1) + 1,
-        help="gunicorn workers per server (default: rathaus serve's, two per core plus one)",
+        default=default_workers() // SERVERS,
+        help="gunicorn workers per server (default: rathaus serve's shared by the servers)",
     )
     parser.add_argument("--returning", action="store_true", help="residents booked before")
     parser.add_argument("--profile", action="store_true", help="SQL queries per attempt")
