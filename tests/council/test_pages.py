@@ -3,7 +3,7 @@ the meetings and papers with their filters (bad input named, the list still answ
 meeting with its agenda, a paper with its consultations, the calendar feed, and the demo
 council that ``make run`` shows. The test database holds the demo city."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import icalendar
 import pytest
@@ -63,6 +63,21 @@ def test_the_index_shows_the_next_meetings_and_the_boards(client, committee):
     assert upcoming.name in page
     assert COMMITTEE in page and "Fraktion" not in page.split("Neue Drucksachen")[0]
     assert 'href="/oparl/v1/"' in page and 'href="/ratsinfo/sitzungen.ics"' in page
+
+
+def test_upcoming_starts_at_midnight_in_the_city_not_in_utc(committee):
+    """At 00:45 in Düsseldorf it is still yesterday in UTC: a meeting at 00:15 today is
+    upcoming, one at 23:50 yesterday is not."""
+    now = timezone.make_aware(datetime(2027, 1, 12, 0, 45))
+    body = committee.body
+    earlier = Meeting.objects.create(
+        body=body, name="Gestern spät", start=now - timedelta(minutes=55)
+    )
+    today = Meeting.objects.create(body=body, name="Heute früh", start=now - timedelta(minutes=30))
+    for meeting in (earlier, today):
+        meeting.organizations.add(committee)
+    found = set(services.upcoming(now, committee).filter(start__lt=now))
+    assert found == {today}
 
 
 def test_a_committee_page_lists_members_with_their_faction_and_its_meetings(client, committee):

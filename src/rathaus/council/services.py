@@ -116,7 +116,11 @@ def meetings(organization: Organization | None = None) -> QuerySet[Meeting]:
 
 
 def upcoming(now: datetime | None = None, organization: Organization | None = None):
-    return meetings(organization).filter(start__gte=(now or timezone.now()).replace(hour=0))
+    """Meetings from the start of today in the city's time on (today's count as upcoming)."""
+    today = timezone.localtime(now or timezone.now())
+    return meetings(organization).filter(
+        start__gte=today.replace(hour=0, minute=0, second=0, microsecond=0)
+    )
 
 
 def agenda(meeting: Meeting) -> QuerySet[AgendaItem]:

@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from rathaus.core import mail
+from rathaus.core.http import public_url
 
 from ..models import Appointment
 from .links import access_token
@@ -21,7 +22,6 @@ from .links import access_token
 __all__ = [
     "ics",
     "manage_link",
-    "public_url",
     "rebook_link",
     "send_booked",
     "send_cancelled",
@@ -29,10 +29,6 @@ __all__ = [
     "send_reminder",
     "send_rescheduled",
 ]
-
-
-def public_url(path: str) -> str:
-    return settings.RATHAUS["PUBLIC_URL"] + path
 
 
 def manage_link(appointment: Appointment) -> str:

@@ -24,12 +24,11 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from rathaus.accounts.models import Passkey, User
-from rathaus.accounts.services import staff
+from rathaus.accounts.demo import demo_staff
+from rathaus.accounts.models import User
 from rathaus.core.demo import read_json, upsert
 from rathaus.offices.models import District, Quarter
 
@@ -386,22 +385,10 @@ def load_erika(past: Period, current: Period) -> None:
 
 
 def load_staff(data: dict, providers: dict[str, Provider], log: Callable[[str], Any]) -> None:
-    base = f"http://{settings.WEBAUTHN_RP_ID}:8000"
     for row in data["managers"]:
-        user = User.objects.filter(email=row["email"]).first()
-        if user is None or not Passkey.objects.filter(user=user).exists():
-            user, raw = staff.invite_staff(
-                email=row["email"],
-                full_name=row["name"],
-                staff_number=row["number"],
-                roles=[row["role"]],
-                offices=[],
-                by=None,
-            )
-            log(
-                f"Kita – {row['name']}: Passkey einrichten unter "
-                f"{base}/verwaltung/einrichten/{raw}/"
-            )
+        user = demo_staff(
+            row["email"], row["name"], row["number"], [row["role"]], [], log=log, area="Kita"
+        )
         ProviderMembership.objects.bulk_create(
             [ProviderMembership(user=user, provider=providers[s]) for s in row["providers"]],
             ignore_conflicts=True,

@@ -36,14 +36,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from rathaus.accounts.models import Passkey, Role, User
-from rathaus.accounts.services import staff
+from rathaus.accounts.demo import demo_staff
+from rathaus.accounts.models import Role, User
 from rathaus.core.channels import Channel
 from rathaus.core.demo import copy_suffix, read_json
 from rathaus.offices.models import Quarter
@@ -492,26 +491,18 @@ def load_managers(
 ) -> dict[str, User]:
     """Programme managers of some providers; like the accounts demo, a one-time passkey
     enrolment link is printed for each until a passkey is registered."""
-    base = f"http://{settings.WEBAUTHN_RP_ID}:8000"
     managers = {}
     for row in data["managers"]:
-        user = User.objects.filter(email=row["email"]).first()
         names = ", ".join(providers[slug].name for slug in row["providers"])
-        if user is None or not Passkey.objects.filter(user=user).exists():
-            user, raw = staff.invite_staff(
-                email=row["email"],
-                full_name=row["name"],
-                staff_number=row["number"],
-                roles=[Role.PROGRAM_MANAGER],
-                offices=[],
-                by=None,
-            )
-            log(
-                f"Angebote – {row['name']} ({names}): Passkey einrichten unter "
-                f"{base}/verwaltung/einrichten/{raw}/"
-            )
-        else:
-            staff.set_staff(user, roles=[Role.PROGRAM_MANAGER], offices=[], by=None)
+        user = demo_staff(
+            row["email"],
+            row["name"],
+            row["number"],
+            [Role.PROGRAM_MANAGER],
+            [],
+            log=log,
+            area=f"Angebote ({names})",
+        )
         ProviderMembership.objects.bulk_create(
             [ProviderMembership(user=user, provider=providers[s]) for s in row["providers"]],
             ignore_conflicts=True,

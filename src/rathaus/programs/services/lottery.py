@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from rathaus import ledger
 from rathaus.accounts.models import User
 from rathaus.core import audit, locking, mail
+from rathaus.core.http import public_url
 from rathaus.register import services as register
 from rathaus.register.fairness import Decisions
 from rathaus.register.models import Audit
@@ -561,9 +562,9 @@ def _mail(entry: LotteryEntry, template: str, subject: str, **context) -> None:
             "entry": entry,
             "offer": offer,
             "city": settings.RATHAUS["CITY_NAME"],
-            "lottery_link": notices.public_url(reverse("programs:lottery", args=[offer.slug])),
-            "enter_link": notices.public_url(reverse("programs:lottery_enter", args=[offer.slug])),
-            "link": notices.public_url(reverse("programs:mine")),
+            "lottery_link": public_url(reverse("programs:lottery", args=[offer.slug])),
+            "enter_link": public_url(reverse("programs:lottery_enter", args=[offer.slug])),
+            "link": public_url(reverse("programs:mine")),
             **context,
         },
     )

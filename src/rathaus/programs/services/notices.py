@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rathaus.core import mail
+from rathaus.core.http import public_url
 
 from ..models import Booking, LotteryEntry, WaitlistEntry
 from . import calendar
@@ -23,14 +24,9 @@ __all__ = [
     "offer_cancelled",
     "payment_reminder",
     "place_offered",
-    "public_url",
     "session_cancelled",
     "waitlisted",
 ]
-
-
-def public_url(path: str) -> str:
-    return settings.RATHAUS["PUBLIC_URL"] + path
 
 
 def _send(
