@@ -1,6 +1,8 @@
 """Surveys with the applications form engine's field types: once per account while the phase
 runs, anonymous answers, counted results, bad input answered in German, the office's table."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -101,6 +103,33 @@ def test_results_are_public_after_the_phase_and_for_the_office_before(
     public = client.get(url(survey)).content.decode()
     assert "Die Umfrage ist beendet" in public and "oft: 1 (50,0 %)" in public
     assert "Mehr WLAN" not in public  # free texts only for the office
+
+
+def test_open_data_counts_the_choices_of_an_ended_survey_without_free_texts(
+    survey, resident, neighbour
+):
+    from rathaus.opendata.pipelines import get
+
+    for user, online in ((resident, "oft"), (neighbour, "nie")):
+        surveys.answer(survey, surveys.form(survey, {**GOOD, "online": online}), user=user)
+
+    def mine() -> list[dict]:
+        return [
+            r for r in get("umfrage-ergebnisse").rows() if r["verfahren"] == survey.process.slug
+        ]
+
+    assert mine() == []  # while the phase runs, only the office sees the state
+    survey.phase.ends_at = survey.phase.starts_at + timedelta(minutes=1)
+    survey.phase.save()
+    rows = mine()
+    first = survey.schema["pages"][0]["fields"][0]["label"]
+    counts = {r["antwort"]: r["anzahl"] for r in rows if r["frage"] == first}
+    assert counts == {"nie": 1, "selten": 0, "manchmal": 0, "oft": 1}
+    assert {(r["teilnehmende"], r["frage_beantwortet"]) for r in rows} == {(2, 2)}
+    assert not any("Mehr WLAN" in str(r) for r in rows)
+    survey.process.published = False
+    survey.process.save()
+    assert mine() == []
 
 
 def test_the_answers_table_is_for_the_owning_office(

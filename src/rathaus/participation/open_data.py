@@ -1,8 +1,9 @@
 """Participation as open data: per published process and draft section, how many comments
 (by stance), replies, supports, answers of the office, hidden and withdrawn ones, and how
 many came in through staff (letters, calls, events) – counts of public contributions, no
-person and no text; and for every counted participatory budget its result per project and
-the anonymised ballots (the raw tallies), exactly as in the published count."""
+person and no text; for every counted participatory budget its result per project and
+the anonymised ballots (the raw tallies), exactly as in the published count; and for every
+ended survey the counts of its choice questions (free texts stay with the office)."""
 
 import json
 from typing import Any
@@ -14,8 +15,18 @@ from django.urls import reverse
 from rathaus.opendata import Column, Pipeline, register_pipeline
 
 from .models import Result, Section
+from .services import surveys
 
-__all__ = ["BALLOTS", "PIPELINE", "RESULTS", "ballot_rows", "consultation_rows", "result_rows"]
+__all__ = [
+    "BALLOTS",
+    "PIPELINE",
+    "RESULTS",
+    "SURVEYS",
+    "ballot_rows",
+    "consultation_rows",
+    "result_rows",
+    "survey_rows",
+]
 
 _TOP = Q(comments__parent=None)
 _SHOWN = Q(comments__hidden_at=None, comments__withdrawn_at=None)
@@ -228,6 +239,62 @@ BALLOTS = register_pipeline(
         dimensions=("verfahren", "budget", "stimmzettel", "projekt"),
         themes=("GOVE",),
         keywords=("Bürgerbeteiligung", "Bürgerbudget", "Stimmzettel", "Rohdaten"),
+        frequency="DAILY",
+        disclosure="none",
+    )
+)
+
+
+def survey_rows() -> list[dict]:
+    """One row per ended survey, counted question and option, as on the survey's page."""
+    base = settings.RATHAUS["PUBLIC_URL"]
+    rows = []
+    for survey in surveys.finished().order_by("pk"):
+        counted = surveys.results(survey)
+        page = base + reverse("participation:survey", args=[survey.process.slug, survey.pk])
+        rows += [
+            {
+                "verfahren": survey.process.slug,
+                "umfrage": survey.title,
+                "frage": question["spec"]["label"],
+                "antwort": option["label"],
+                "anzahl": option["count"],
+                "frage_beantwortet": question["answered"],
+                "teilnehmende": counted["total"],
+                "internetseite": page,
+            }
+            for question in counted["questions"]
+            for option in question["options"]
+        ]
+    return rows
+
+
+SURVEYS = register_pipeline(
+    Pipeline(
+        key="umfrage-ergebnisse",
+        title="Bürgerbeteiligung: Ergebnisse der Umfragen",
+        description=(
+            "Für jede beendete Umfrage einer Beteiligung und jede Auswahlfrage: wie oft jede "
+            "Antwort gewählt wurde, wie viele die Frage beantwortet und wie viele an der "
+            "Umfrage teilgenommen haben. Antworten in eigenen Worten werden nicht "
+            "veröffentlicht; die Antworten sind ohne Konto und ohne Zeitpunkt gespeichert."
+        ),
+        publisher="Amt für Digitalisierung",
+        publisher_email="opendata-beteiligung@duesseldorf.example",
+        columns=(
+            Column("verfahren", "string", "Verfahren", "Kurzname der Beteiligung."),
+            Column("umfrage", "string", "Umfrage"),
+            Column("frage", "string", "Frage"),
+            Column("antwort", "string", "Antwort"),
+            _count("anzahl", "Anzahl", "Wie oft diese Antwort gewählt wurde."),
+            _count("frage_beantwortet", "Frage beantwortet", "Antworten auf diese Frage."),
+            _count("teilnehmende", "Teilnehmende", "Alle, die die Umfrage beantwortet haben."),
+            Column("internetseite", "string", "Internetseite", "Die Seite der Umfrage."),
+        ),
+        rows=survey_rows,
+        dimensions=("verfahren", "umfrage", "frage", "antwort"),
+        themes=("GOVE",),
+        keywords=("Bürgerbeteiligung", "Umfrage", "Ergebnis"),
         frequency="DAILY",
         disclosure="none",
     )

@@ -28,6 +28,7 @@ __all__ = [
     "answers_csv",
     "check_schema",
     "closed",
+    "finished",
     "form",
     "questions",
     "results",
@@ -81,6 +82,13 @@ def closed(survey: Survey, now: datetime | None = None) -> str:
     if phase.ends_at is not None and phase.ends_at <= now:
         return _("Die Umfrage ist beendet. Die Ergebnisse stehen unten.")
     return ""
+
+
+def finished(now: datetime | None = None):
+    """The surveys of published processes whose phase has ended: their counts are public."""
+    return Survey.objects.filter(
+        process__published=True, phase__ends_at__lte=now or timezone.now()
+    ).select_related("process")
 
 
 def answered(survey: Survey, user) -> bool:
