@@ -88,44 +88,52 @@ def _count(name: str, title: str, description: str = "") -> Column:
     return Column(name, "integer", title, description)
 
 
-PIPELINE = register_pipeline(
-    Pipeline(
-        key="beteiligung-kommentare",
-        title="Bürgerbeteiligung: Kommentare zu Entwürfen je Abschnitt",
-        description=(
-            "Für jede veröffentlichte Beteiligung und jeden Abschnitt eines Entwurfs: Zahl der "
-            "sichtbaren Kommentare nach Haltung (Zustimmung, Ablehnung, Anmerkung), Antworten "
-            "von Teilnehmenden, Unterstützungen, von der Verwaltung beantwortete, von der "
-            "Moderation ausgeblendete und zurückgezogene Kommentare sowie Beiträge, die per "
-            "Brief, Telefon oder an Infoständen eingingen. Die Texte stehen auf den Seiten."
-        ),
-        publisher="Amt für Digitalisierung",
-        # .example is reserved for examples (RFC 2606): the city enters its real address.
-        publisher_email="opendata-beteiligung@duesseldorf.example",
-        columns=(
-            Column("verfahren", "string", "Verfahren", "Kurzname der Beteiligung."),
-            Column("verfahren_titel", "string", "Titel der Beteiligung"),
-            Column("abschnitt", "string", "Abschnitt", "Nummer im Entwurf."),
-            Column("ueberschrift", "string", "Überschrift des Abschnitts"),
-            _count("kommentare", "Kommentare", "Sichtbare Kommentare ohne Antworten."),
-            _count("zustimmung", "davon Zustimmung"),
-            _count("ablehnung", "davon Ablehnung"),
-            _count("anmerkung", "davon Anmerkung"),
-            _count("antworten_teilnehmende", "Antworten von Teilnehmenden"),
-            _count("unterstuetzungen", "Unterstützungen"),
-            _count("beantwortet_verwaltung", "Von der Verwaltung beantwortet"),
-            _count("ausgeblendet", "Von der Moderation ausgeblendet"),
-            _count("zurueckgezogen", "Zurückgezogen"),
-            _count("erfasst_durch_verwaltung", "Per Brief, Telefon oder Infostand"),
-            Column("internetseite", "string", "Internetseite", "Die Seite des Abschnitts."),
-        ),
-        rows=consultation_rows,
-        dimensions=("verfahren", "abschnitt"),
-        themes=("GOVE",),
-        keywords=("Bürgerbeteiligung", "Beteiligung", "Digitales Düsseldorf 2030", "Kommentare"),
-        frequency="DAILY",
-        disclosure="none",
+def _register(**fields: Any) -> Pipeline:
+    """A data set of participation: the same publisher, theme and daily refresh for all;
+    counts of public contributions, so no disclosure control is needed."""
+    return register_pipeline(
+        Pipeline(
+            publisher="Amt für Digitalisierung",
+            # .example is reserved for examples (RFC 2606): the city enters its real address.
+            publisher_email="opendata-beteiligung@duesseldorf.example",
+            themes=("GOVE",),
+            frequency="DAILY",
+            disclosure="none",
+            **fields,
+        )
     )
+
+
+PIPELINE = _register(
+    key="beteiligung-kommentare",
+    title="Bürgerbeteiligung: Kommentare zu Entwürfen je Abschnitt",
+    description=(
+        "Für jede veröffentlichte Beteiligung und jeden Abschnitt eines Entwurfs: Zahl der "
+        "sichtbaren Kommentare nach Haltung (Zustimmung, Ablehnung, Anmerkung), Antworten "
+        "von Teilnehmenden, Unterstützungen, von der Verwaltung beantwortete, von der "
+        "Moderation ausgeblendete und zurückgezogene Kommentare sowie Beiträge, die per "
+        "Brief, Telefon oder an Infoständen eingingen. Die Texte stehen auf den Seiten."
+    ),
+    columns=(
+        Column("verfahren", "string", "Verfahren", "Kurzname der Beteiligung."),
+        Column("verfahren_titel", "string", "Titel der Beteiligung"),
+        Column("abschnitt", "string", "Abschnitt", "Nummer im Entwurf."),
+        Column("ueberschrift", "string", "Überschrift des Abschnitts"),
+        _count("kommentare", "Kommentare", "Sichtbare Kommentare ohne Antworten."),
+        _count("zustimmung", "davon Zustimmung"),
+        _count("ablehnung", "davon Ablehnung"),
+        _count("anmerkung", "davon Anmerkung"),
+        _count("antworten_teilnehmende", "Antworten von Teilnehmenden"),
+        _count("unterstuetzungen", "Unterstützungen"),
+        _count("beantwortet_verwaltung", "Von der Verwaltung beantwortet"),
+        _count("ausgeblendet", "Von der Moderation ausgeblendet"),
+        _count("zurueckgezogen", "Zurückgezogen"),
+        _count("erfasst_durch_verwaltung", "Per Brief, Telefon oder Infostand"),
+        Column("internetseite", "string", "Internetseite", "Die Seite des Abschnitts."),
+    ),
+    rows=consultation_rows,
+    dimensions=("verfahren", "abschnitt"),
+    keywords=("Bürgerbeteiligung", "Beteiligung", "Digitales Düsseldorf 2030", "Kommentare"),
 )
 
 
@@ -183,65 +191,51 @@ def ballot_rows() -> list[dict]:
     return rows
 
 
-RESULTS = register_pipeline(
-    Pipeline(
-        key="buergerbudget-ergebnisse",
-        title="Bürgerbudget: Ergebnisse der Abstimmungen",
-        description=(
-            "Für jedes ausgezählte Bürgerbudget und jedes Projekt: Kosten, Stimmen (oder "
-            "Punkte), ob es gefördert wird, die Regel und die Zahl der Stimmzettel. Die "
-            "Schritte der Regel stehen auf der Ergebnisseite."
-        ),
-        publisher="Amt für Digitalisierung",
-        publisher_email="opendata-beteiligung@duesseldorf.example",
-        columns=(
-            Column("verfahren", "string", "Verfahren", "Kurzname der Beteiligung."),
-            Column("budget", "string", "Budget"),
-            _count("budget_euro", "Budget in Euro"),
-            Column("regel", "string", "Regel", "greedy oder equal_shares."),
-            _count("projekt", "Projektnummer"),
-            Column("projekt_titel", "string", "Projekt"),
-            _count("kosten_euro", "Kosten in Euro"),
-            _count("stimmen", "Stimmen oder Punkte"),
-            Column("gefoerdert", "boolean", "Gefördert"),
-            _count("stimmzettel", "Stimmzettel insgesamt"),
-            Column("internetseite", "string", "Internetseite", "Die Ergebnisseite."),
-        ),
-        rows=result_rows,
-        dimensions=("verfahren", "budget", "projekt"),
-        themes=("GOVE",),
-        keywords=("Bürgerbeteiligung", "Bürgerbudget", "Abstimmung", "Ergebnis"),
-        frequency="DAILY",
-        disclosure="none",
-    )
+RESULTS = _register(
+    key="buergerbudget-ergebnisse",
+    title="Bürgerbudget: Ergebnisse der Abstimmungen",
+    description=(
+        "Für jedes ausgezählte Bürgerbudget und jedes Projekt: Kosten, Stimmen (oder "
+        "Punkte), ob es gefördert wird, die Regel und die Zahl der Stimmzettel. Die "
+        "Schritte der Regel stehen auf der Ergebnisseite."
+    ),
+    columns=(
+        Column("verfahren", "string", "Verfahren", "Kurzname der Beteiligung."),
+        Column("budget", "string", "Budget"),
+        _count("budget_euro", "Budget in Euro"),
+        Column("regel", "string", "Regel", "greedy oder equal_shares."),
+        _count("projekt", "Projektnummer"),
+        Column("projekt_titel", "string", "Projekt"),
+        _count("kosten_euro", "Kosten in Euro"),
+        _count("stimmen", "Stimmen oder Punkte"),
+        Column("gefoerdert", "boolean", "Gefördert"),
+        _count("stimmzettel", "Stimmzettel insgesamt"),
+        Column("internetseite", "string", "Internetseite", "Die Ergebnisseite."),
+    ),
+    rows=result_rows,
+    dimensions=("verfahren", "budget", "projekt"),
+    keywords=("Bürgerbeteiligung", "Bürgerbudget", "Abstimmung", "Ergebnis"),
 )
 
-BALLOTS = register_pipeline(
-    Pipeline(
-        key="buergerbudget-stimmzettel",
-        title="Bürgerbudget: alle Stimmzettel ohne Namen",
-        description=(
-            "Die Rohdaten jeder ausgezählten Abstimmung: je Stimmzettel und gewähltem Projekt "
-            "eine Zeile, mit den Punkten (bei Zustimmung 1). Die Stimmzettel sind ohne Namen "
-            "und ohne Zeitpunkt in fester Reihenfolge nummeriert; damit lässt sich das "
-            "Ergebnis nachrechnen."
-        ),
-        publisher="Amt für Digitalisierung",
-        publisher_email="opendata-beteiligung@duesseldorf.example",
-        columns=(
-            Column("verfahren", "string", "Verfahren", "Kurzname der Beteiligung."),
-            Column("budget", "string", "Budget"),
-            _count("stimmzettel", "Stimmzettel", "Laufende Nummer in der Auszählung."),
-            _count("projekt", "Projektnummer"),
-            _count("punkte", "Punkte", "1 bei Stimmzetteln mit Auswahl."),
-        ),
-        rows=ballot_rows,
-        dimensions=("verfahren", "budget", "stimmzettel", "projekt"),
-        themes=("GOVE",),
-        keywords=("Bürgerbeteiligung", "Bürgerbudget", "Stimmzettel", "Rohdaten"),
-        frequency="DAILY",
-        disclosure="none",
-    )
+BALLOTS = _register(
+    key="buergerbudget-stimmzettel",
+    title="Bürgerbudget: alle Stimmzettel ohne Namen",
+    description=(
+        "Die Rohdaten jeder ausgezählten Abstimmung: je Stimmzettel und gewähltem Projekt "
+        "eine Zeile, mit den Punkten (bei Zustimmung 1). Die Stimmzettel sind ohne Namen "
+        "und ohne Zeitpunkt in fester Reihenfolge nummeriert; damit lässt sich das "
+        "Ergebnis nachrechnen."
+    ),
+    columns=(
+        Column("verfahren", "string", "Verfahren", "Kurzname der Beteiligung."),
+        Column("budget", "string", "Budget"),
+        _count("stimmzettel", "Stimmzettel", "Laufende Nummer in der Auszählung."),
+        _count("projekt", "Projektnummer"),
+        _count("punkte", "Punkte", "1 bei Stimmzetteln mit Auswahl."),
+    ),
+    rows=ballot_rows,
+    dimensions=("verfahren", "budget", "stimmzettel", "projekt"),
+    keywords=("Bürgerbeteiligung", "Bürgerbudget", "Stimmzettel", "Rohdaten"),
 )
 
 
@@ -269,33 +263,26 @@ def survey_rows() -> list[dict]:
     return rows
 
 
-SURVEYS = register_pipeline(
-    Pipeline(
-        key="umfrage-ergebnisse",
-        title="Bürgerbeteiligung: Ergebnisse der Umfragen",
-        description=(
-            "Für jede beendete Umfrage einer Beteiligung und jede Auswahlfrage: wie oft jede "
-            "Antwort gewählt wurde, wie viele die Frage beantwortet und wie viele an der "
-            "Umfrage teilgenommen haben. Antworten in eigenen Worten werden nicht "
-            "veröffentlicht; die Antworten sind ohne Konto und ohne Zeitpunkt gespeichert."
-        ),
-        publisher="Amt für Digitalisierung",
-        publisher_email="opendata-beteiligung@duesseldorf.example",
-        columns=(
-            Column("verfahren", "string", "Verfahren", "Kurzname der Beteiligung."),
-            Column("umfrage", "string", "Umfrage"),
-            Column("frage", "string", "Frage"),
-            Column("antwort", "string", "Antwort"),
-            _count("anzahl", "Anzahl", "Wie oft diese Antwort gewählt wurde."),
-            _count("frage_beantwortet", "Frage beantwortet", "Antworten auf diese Frage."),
-            _count("teilnehmende", "Teilnehmende", "Alle, die die Umfrage beantwortet haben."),
-            Column("internetseite", "string", "Internetseite", "Die Seite der Umfrage."),
-        ),
-        rows=survey_rows,
-        dimensions=("verfahren", "umfrage", "frage", "antwort"),
-        themes=("GOVE",),
-        keywords=("Bürgerbeteiligung", "Umfrage", "Ergebnis"),
-        frequency="DAILY",
-        disclosure="none",
-    )
+SURVEYS = _register(
+    key="umfrage-ergebnisse",
+    title="Bürgerbeteiligung: Ergebnisse der Umfragen",
+    description=(
+        "Für jede beendete Umfrage einer Beteiligung und jede Auswahlfrage: wie oft jede "
+        "Antwort gewählt wurde, wie viele die Frage beantwortet und wie viele an der "
+        "Umfrage teilgenommen haben. Antworten in eigenen Worten werden nicht "
+        "veröffentlicht; die Antworten sind ohne Konto und ohne Zeitpunkt gespeichert."
+    ),
+    columns=(
+        Column("verfahren", "string", "Verfahren", "Kurzname der Beteiligung."),
+        Column("umfrage", "string", "Umfrage"),
+        Column("frage", "string", "Frage"),
+        Column("antwort", "string", "Antwort"),
+        _count("anzahl", "Anzahl", "Wie oft diese Antwort gewählt wurde."),
+        _count("frage_beantwortet", "Frage beantwortet", "Antworten auf diese Frage."),
+        _count("teilnehmende", "Teilnehmende", "Alle, die die Umfrage beantwortet haben."),
+        Column("internetseite", "string", "Internetseite", "Die Seite der Umfrage."),
+    ),
+    rows=survey_rows,
+    dimensions=("verfahren", "umfrage", "frage", "antwort"),
+    keywords=("Bürgerbeteiligung", "Umfrage", "Ergebnis"),
 )
