@@ -80,6 +80,8 @@ def test_only_while_the_phase_runs(client, survey, resident, office):
     assert page.is_valid()
     with pytest.raises(NotAllowed, match="beginnt am"):
         surveys.answer(survey, page, user=resident)
+    before = client.get(url(survey)).content.decode()
+    assert "Die Umfrage beginnt am" in before and 'id="ergebnisse"' not in before
 
 
 def test_results_are_public_after_the_phase_and_for_the_office_before(

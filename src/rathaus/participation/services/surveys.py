@@ -28,6 +28,7 @@ __all__ = [
     "answers_csv",
     "check_schema",
     "closed",
+    "ended",
     "finished",
     "form",
     "questions",
@@ -79,9 +80,15 @@ def closed(survey: Survey, now: datetime | None = None) -> str:
     if phase.starts_at > now:
         day = formats.date_format(timezone.localtime(phase.starts_at), "d.m.Y")
         return _("Die Umfrage beginnt am %(day)s.") % {"day": day}
-    if phase.ends_at is not None and phase.ends_at <= now:
+    if ended(survey, now):
         return _("Die Umfrage ist beendet. Die Ergebnisse stehen unten.")
     return ""
+
+
+def ended(survey: Survey, now: datetime | None = None) -> bool:
+    """Has the survey's phase ended? Only then are its counts public."""
+    ends = survey.phase.ends_at
+    return ends is not None and ends <= (now or timezone.now())
 
 
 def finished(now: datetime | None = None):

@@ -65,7 +65,7 @@ def _page(
         "problem": problem,
         "closed": closed,
         "answered": surveys.answered(found, request.user),
-        "results": surveys.results(found) if closed or staff else None,
+        "results": surveys.results(found) if staff or surveys.ended(found) else None,
         "staff": staff,
     }
     return render(request, "participation/survey.html", context, status=status)
