@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -91,7 +92,7 @@ def ended(survey: Survey, now: datetime | None = None) -> bool:
     return ends is not None and ends <= (now or timezone.now())
 
 
-def finished(now: datetime | None = None):
+def finished(now: datetime | None = None) -> QuerySet[Survey]:
     """The surveys of published processes whose phase has ended: their counts are public."""
     return Survey.objects.filter(
         process__published=True, phase__ends_at__lte=now or timezone.now()
