@@ -147,9 +147,13 @@ def test_the_moderation_pages_are_accessible(chromium, live_server, city):
         f"/verwaltung/beteiligung/{FINISHED}/budget/{finished.pk}/",
         f"/beteiligung/{FINISHED}/budget/{finished.pk}/ergebnis/",
         f"/beteiligung/{SLUG}/umfragen/{process.surveys.get().pk}/",
+        f"/verwaltung/beteiligung/{SLUG}/umfragen/{process.surveys.get().pk}/",
     ):
         page.goto(path)
         assert_accessible(page)
+    page.get_by_role("button", name="Fragebogen erfassen").click()
+    assert page.locator(".error-summary").count() == 2  # the questions' and the person's
+    assert_accessible(page)
     page.goto(f"/verwaltung/beteiligung/{SLUG}/")
     page.get_by_role("button", name="Antwort veröffentlichen").click()
     assert page.locator(".error-summary").is_visible()

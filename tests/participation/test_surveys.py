@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from rathaus.core.models import AuditEntry
 from rathaus.participation.demo import SURVEY
 from rathaus.participation.models import Phase, Survey, SurveyAnswer, SurveyParticipation
 from rathaus.participation.services import NotAllowed, surveys
@@ -132,6 +133,48 @@ def test_open_data_counts_the_choices_of_an_ended_survey_without_free_texts(
     survey.process.published = False
     survey.process.save()
     assert mine() == []
+
+
+PERSON = {"person-given_name": "Jürgen", "person-family_name": "Müller", "person-channel": "paper"}
+
+
+def test_staff_type_in_a_paper_questionnaire_once_per_person(client, survey, moderator):
+    url = reverse("participation:survey_on_paper", args=[survey.process.slug, survey.pk])
+    client.force_login(moderator)
+    assert "Fragebogen auf Papier erfassen" in client.get(url).content.decode()
+    wrong = client.post(url, {**GOOD, "online": "<script>", **PERSON, "person-birth_date": "x"})
+    text = wrong.content.decode()
+    assert wrong.status_code == 400 and "14.03.1968" in text and 'value="Jürgen"' in text
+    assert "Mehr WLAN" in text and not SurveyAnswer.objects.filter(survey=survey).exists()
+    done = client.post(url, {**GOOD, **PERSON, "person-birth_date": "14.03.1950"})
+    assert done.status_code == 302
+    same = {**PERSON, "person-given_name": " JURGEN ", "person-birth_date": "14.03.1950"}
+    again = client.post(url, {**GOOD, "online": "nie", **same})
+    assert again.status_code == 409 and "schon ein Fragebogen erfasst" in again.content.decode()
+    participation = SurveyParticipation.objects.get(survey=survey)
+    assert participation.user is None and participation.entered_by == moderator
+    assert participation.channel == "paper" and "ller" not in participation.identity
+    assert surveys.results(survey)["questions"][0]["options"][3]["count"] == 1  # "oft"
+    assert "Papier oder Post: 1" in client.get(url).content.decode()
+    assert AuditEntry.objects.filter(action="rathaus.participation.survey.entered").exists()
+
+
+def test_paper_questionnaires_only_by_the_owning_office_and_where_allowed(
+    client, survey, resident, moderator, other_office_moderator
+):
+    url = reverse("participation:survey_on_paper", args=[survey.process.slug, survey.pk])
+    posted = {**GOOD, **PERSON, "person-birth_date": "14.03.1950"}
+    assert client.post(url, posted).status_code == 302  # anonymous: to the sign-in
+    client.force_login(resident)
+    assert client.post(url, posted).url.startswith(reverse("accounts:staff_signin"))
+    client.force_login(other_office_moderator)
+    assert client.post(url, posted).status_code == 403
+    survey.process.assisted = False
+    survey.process.save()
+    client.force_login(moderator)
+    refused = client.post(url, posted)
+    assert refused.status_code == 409 and "keine Fragebögen erfassen" in refused.content.decode()
+    assert not SurveyParticipation.objects.filter(survey=survey).exists()
 
 
 def test_the_answers_table_is_for_the_owning_office(

@@ -371,9 +371,9 @@ class BallotForm(forms.Form):
         return data
 
 
-class PaperBallotForm(BallotForm):
-    """A paper ballot typed in by staff: who voted (to refuse a second ballot of the same
-    person; kept only as a keyed hash) and how it came in."""
+class PaperPersonForm(forms.Form):
+    """Who filled in a paper ballot or questionnaire typed in by staff (kept only as a keyed
+    hash, to refuse a second one of the same person) and how it came in."""
 
     given_name = TextField(label=_("Vorname"), max_length=100)
     family_name = TextField(label=_("Familienname"), max_length=100)
@@ -385,3 +385,12 @@ class PaperBallotForm(BallotForm):
         error_messages={"invalid": _("Bitte geben Sie das Datum so an: 14.03.1968.")},
     )
     channel = AssistForm.base_fields["channel"]
+
+
+class PaperBallotForm(BallotForm):
+    """A paper ballot typed in by staff, with the person who voted (``PaperPersonForm``)."""
+
+    given_name = PaperPersonForm.base_fields["given_name"]
+    family_name = PaperPersonForm.base_fields["family_name"]
+    birth_date = PaperPersonForm.base_fields["birth_date"]
+    channel = PaperPersonForm.base_fields["channel"]

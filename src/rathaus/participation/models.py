@@ -695,11 +695,19 @@ class Survey(models.Model):
 
 
 class SurveyParticipation(models.Model):
-    """That someone answered a survey (once), not what."""
+    """That someone answered a survey (once), not what: online with an account, or on paper
+    typed in by staff (``entered_by``), the person kept only as a keyed hash."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="participations")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    identity = models.CharField(max_length=64, blank=True)
+    channel = models.CharField(
+        _("Eingang"), max_length=20, choices=channels.choices(*CHANNELS), default=Channel.ONLINE
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     class Meta:
@@ -710,7 +718,12 @@ class SurveyParticipation(models.Model):
                 fields=["survey", "user"],
                 condition=Q(user__isnull=False),
                 name="participation_survey_once",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "identity"],
+                condition=~Q(identity=""),
+                name="participation_survey_once_on_paper",
+            ),
         ]
 
     def __str__(self) -> str:

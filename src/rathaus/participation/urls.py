@@ -65,6 +65,11 @@ urlpatterns = [
         name="staff_budget",
     ),
     path(
+        "verwaltung/beteiligung/<slug:slug>/umfragen/<int:pk>/",
+        surveys.enter_on_paper,
+        name="survey_on_paper",
+    ),
+    path(
         "verwaltung/beteiligung/<slug:slug>/umfragen/<int:pk>/antworten.csv",
         surveys.answers_file,
         name="survey_answers",

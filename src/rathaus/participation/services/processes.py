@@ -14,14 +14,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rathaus.accounts import policy
-from rathaus.core import ratelimit
+from rathaus.core import channels, ratelimit
 
-from ..models import Comment, Phase, Process, Proposal
+from ..models import CHANNELS, Comment, Phase, Process, Proposal
 
 __all__ = [
     "MANAGE",
     "OPEN_IN",
     "NotAllowed",
+    "by_channel",
     "limit_writing",
     "manageable",
     "may_manage",
@@ -170,3 +171,10 @@ def overview(now: datetime | None = None) -> dict[str, list[Process]]:
 
 def comments_of(process: Process) -> QuerySet[Comment]:
     return Comment.objects.filter(section__draft__process=process)
+
+
+def by_channel(rows: QuerySet) -> list[tuple[str, int]]:
+    """How many of ``rows`` (votes, survey participations) came in by which channel."""
+    names = dict(channels.choices(*CHANNELS))
+    counted = rows.values("channel").annotate(n=Count("pk")).order_by("channel")
+    return [(names.get(row["channel"], row["channel"]), row["n"]) for row in counted]

@@ -1,5 +1,7 @@
 """Surveys: a page of questions built with the applications form engine's field types,
-answered once per account while its phase runs. What someone answered is stored apart from
+answered once per account while its phase runs, or typed in by staff from paper where the
+process takes contributions without an account (once per person: name and birth date kept
+only as a keyed hash). What someone answered is stored apart from
 that they answered (``SurveyAnswer`` has a random key, no time and no account), so results
 are anonymous; only counts are public, free texts are for the owning office.
 """
@@ -17,10 +19,11 @@ from django.utils.translation import gettext as _
 from rathaus.applications.formdef.engine import FormSchema, PageForm
 from rathaus.applications.formdef.schema import validate_schema
 from rathaus.applications.formdef.types import TYPES
+from rathaus.core import audit
 from rathaus.core.spreadsheet import spreadsheet_csv
 
 from ..models import Survey, SurveyAnswer, SurveyParticipation
-from .processes import NotAllowed
+from .processes import NotAllowed, may_manage
 
 __all__ = [
     "ALLOWED_TYPES",
@@ -30,6 +33,7 @@ __all__ = [
     "check_schema",
     "closed",
     "ended",
+    "enter",
     "finished",
     "form",
     "questions",
@@ -108,17 +112,44 @@ def answered(survey: Survey, user) -> bool:
 
 def answer(survey: Survey, page: PageForm, *, user, now: datetime | None = None) -> SurveyAnswer:
     """Store the answers of a page, once per account."""
+    try:
+        return _store(survey, page, now, user=user)
+    except IntegrityError as error:
+        raise NotAllowed(_("Sie haben an dieser Umfrage schon teilgenommen. Danke!")) from error
+
+
+def enter(
+    survey: Survey,
+    page: PageForm,
+    *,
+    person: str,
+    channel: str,
+    entered_by,
+    now: datetime | None = None,
+) -> SurveyAnswer:
+    """Staff type in a questionnaire received on paper or at an event, where the process
+    allows contributions without an account; ``person`` (``budgets.identity``) refuses a
+    second one of the same person."""
+    process = survey.process
+    if not (process.assisted and may_manage(entered_by, process)):
+        raise NotAllowed(_("Sie dürfen für diese Beteiligung keine Fragebögen erfassen."))
+    try:
+        stored = _store(survey, page, now, identity=person, channel=channel, entered_by=entered_by)
+    except IntegrityError as error:
+        raise NotAllowed(_("Für diese Person ist schon ein Fragebogen erfasst.")) from error
+    audit.record("rathaus.participation.survey.entered", actor=entered_by, target=survey)
+    return stored
+
+
+def _store(survey: Survey, page: PageForm, now: datetime | None, **who: Any) -> SurveyAnswer:
+    """That someone answered and what, apart; ``IntegrityError`` for a second time."""
     if problem := closed(survey, now):
         raise NotAllowed(problem)
     if not page.is_valid():
         raise NotAllowed(_("Bitte prüfen Sie Ihre Angaben."))
-    values = page.values()
-    try:
-        with transaction.atomic():
-            SurveyParticipation.objects.create(survey=survey, user=user)
-            return SurveyAnswer.objects.create(survey=survey, values=values)
-    except IntegrityError as error:
-        raise NotAllowed(_("Sie haben an dieser Umfrage schon teilgenommen. Danke!")) from error
+    with transaction.atomic():
+        SurveyParticipation.objects.create(survey=survey, **who)
+        return SurveyAnswer.objects.create(survey=survey, values=page.values())
 
 
 def results(survey: Survey) -> dict[str, Any]:

@@ -4,7 +4,6 @@ rule and its published count; for the office the count and paper ballots."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,17 +11,14 @@ from django.views.decorators.http import require_POST
 
 from rathaus.accounts.decorators import strong_auth_required
 from rathaus.accounts.policy import staff_required
-from rathaus.core import channels
 from rathaus.core.forms import posted
 
 from ..forms import BallotForm, PaperBallotForm
-from ..models import CHANNELS, Budget, Result
+from ..models import Budget, Result
 from ..services import NotAllowed, budgets, visible_to
-from ..services.processes import MANAGE, may_manage, refusal
+from ..services.processes import MANAGE, by_channel, may_manage, refusal
 
 __all__ = ["budget", "count", "result", "result_file", "staff_budget", "vote"]
-
-CHANNEL_NAMES = dict(channels.choices(*CHANNELS))
 
 
 def _budget(request: HttpRequest, slug: str, pk: int) -> Budget:
@@ -157,10 +153,7 @@ def staff_budget(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "projects": projects,
         "form": form,
         "problem": problem,
-        "by_channel": [
-            (CHANNEL_NAMES.get(row["channel"], row["channel"]), row["n"])
-            for row in found.votes.values("channel").annotate(n=Count("pk")).order_by("channel")
-        ],
+        "by_channel": by_channel(found.votes.all()),
         "votes": found.votes.count(),
         "over": budgets.voting_over(found),
         "counted": Result.objects.filter(budget=found).first(),

@@ -23,7 +23,7 @@ __all__ = ["assist", "decide", "home", "moderate", "process", "proposals_list", 
 def home(request: HttpRequest) -> HttpResponse:
     processes = (
         manageable(request.user)
-        .prefetch_related("budgets")
+        .prefetch_related("budgets", "surveys")
         .annotate(
             waiting=Count(
                 "drafts__sections__comments",

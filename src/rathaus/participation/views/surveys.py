@@ -11,11 +11,12 @@ from rathaus.accounts.decorators import resident_required
 from rathaus.accounts.policy import staff_required
 from rathaus.core.forms import posted
 
+from ..forms import PaperPersonForm
 from ..models import Survey
-from ..services import NotAllowed, may_manage, surveys, visible_to
-from ..services.processes import MANAGE
+from ..services import NotAllowed, budgets, may_manage, surveys, visible_to
+from ..services.processes import MANAGE, by_channel
 
-__all__ = ["answers_file", "survey"]
+__all__ = ["answers_file", "enter_on_paper", "survey"]
 
 
 def _survey(request: HttpRequest, slug: str, pk: int) -> Survey:
@@ -24,6 +25,15 @@ def _survey(request: HttpRequest, slug: str, pk: int) -> Survey:
     )
     if not visible_to(found.process, request.user):
         raise Http404
+    return found
+
+
+def _managed(request: HttpRequest, slug: str, pk: int) -> Survey:
+    found = get_object_or_404(
+        Survey.objects.select_related("process__office", "phase"), pk=pk, process__slug=slug
+    )
+    if not may_manage(request.user, found.process):
+        raise PermissionDenied(MANAGE)
     return found
 
 
@@ -79,3 +89,44 @@ def answers_file(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     response = HttpResponse(surveys.answers_csv(found), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="umfrage-{found.pk}.csv"'
     return response
+
+
+@staff_required(MANAGE)
+def enter_on_paper(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A questionnaire from the citizens' office, a letter or an event, typed in by staff of
+    the owning office: the questions of the online page and who answered (as a check
+    value), so the same person is not counted twice."""
+    found = _managed(request, slug, pk)
+    data = posted(request)
+    page = surveys.form(found, data)
+    person = PaperPersonForm(data, prefix="person")
+    problem = ""
+    if data is not None and all([page.is_valid(), person.is_valid()]):
+        fields = person.cleaned_data
+        try:
+            surveys.enter(
+                found,
+                page,
+                person=budgets.identity(
+                    found.process, fields["given_name"], fields["family_name"], fields["birth_date"]
+                ),
+                channel=fields["channel"],
+                entered_by=request.user,
+            )
+        except NotAllowed as refused:
+            problem = refused.message
+        else:
+            messages.success(request, _("Der Fragebogen ist erfasst."))
+            return redirect("participation:survey_on_paper", slug=slug, pk=pk)
+    context = {
+        "process": found.process,
+        "survey": found,
+        "form": page,
+        "person": person,
+        "problem": problem,
+        "closed": surveys.closed(found),
+        "by_channel": by_channel(found.participations.all()),
+        "section": "home",
+    }
+    status = 409 if problem else 400 if data is not None and (page.errors or person.errors) else 200
+    return render(request, "participation/staff/survey.html", context, status=status)
