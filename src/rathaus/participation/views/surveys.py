@@ -83,9 +83,7 @@ def _page(
 
 @staff_required(MANAGE)
 def answers_file(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    found = get_object_or_404(Survey.objects.select_related("process"), pk=pk, process__slug=slug)
-    if not may_manage(request.user, found.process):
-        raise PermissionDenied(MANAGE)
+    found = _managed(request, slug, pk)
     response = HttpResponse(surveys.answers_csv(found), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="umfrage-{found.pk}.csv"'
     return response
